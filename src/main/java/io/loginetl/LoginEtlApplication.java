@@ -1,0 +1,56 @@
+package io.loginetl;
+
+import java.util.Arrays;
+
+import io.loginetl.demo.DemoCommand;
+
+/**
+ * {@code java -jar login-etl.jar [command]}: no command runs the pipeline until stopped; {@code demo} runs it
+ * on in-process servers. A configuration error prints one line naming the setting and exits with 2.
+ */
+public final class LoginEtlApplication {
+
+    static final String USAGE = """
+            usage: java -jar login-etl.jar [demo]
+              (no command)  run the pipeline with the configuration of application.properties and the
+                            environment (SQS_QUEUE, DB_URL, PII_MASKING_KEY, ...) until stopped
+              demo          run it on an in-process SQS and PostgreSQL with generated logins, print a summary""";
+
+    private LoginEtlApplication() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    static int run(String[] args) {
+        try {
+            if (args.length == 0) {
+                return LoginEtl.newMain(null).run(new String[0]);
+            }
+            if (args[0].equals("demo") && args.length == 1) {
+                return new DemoCommand(System.out).run();
+            }
+            System.err.println(USAGE);
+            System.err.println("login-etl: unknown arguments: " + String.join(" ", Arrays.asList(args)));
+            return 2;
+        } catch (Exception e) {
+            ConfigurationException config = configurationError(e);
+            if (config != null) {
+                System.err.println("login-etl: configuration error: " + config.getMessage());
+                return 2;
+            }
+            System.err.println("login-etl: failed: " + e);
+            return 1;
+        }
+    }
+
+    static ConfigurationException configurationError(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ConfigurationException c) {
+                return c;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,138 @@
+package io.loginetl;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.loginetl.db.UserLoginsTable;
+import io.loginetl.mapping.JsonFlattener;
+import io.loginetl.mapping.LoginMapper;
+import io.loginetl.masking.PiiMasker;
+import io.loginetl.sqs.SqsBatchDeleter;
+import io.loginetl.sqs.SqsClients;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.PropertyInject;
+import org.apache.camel.spi.Registry;
+import org.apache.camel.support.service.ServiceSupport;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.core.config.Configurator;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * Every bean of the pipeline, built from the settings in {@code application.properties} (each one fed by the
+ * contract's environment variable). A missing or wrong setting stops startup with a {@link ConfigurationException}
+ * naming the variable.
+ */
+public class LoginEtlConfiguration implements CamelConfiguration {
+
+    @PropertyInject(value = "sqs.endpoint", defaultValue = "")
+    String sqsEndpoint;
+    @PropertyInject(value = "sqs.queue", defaultValue = "login-queue")
+    String sqsQueue;
+    @PropertyInject(value = "aws.region", defaultValue = "us-east-1")
+    String awsRegion;
+    @PropertyInject(value = "aws.access-key-id", defaultValue = "")
+    String awsAccessKeyId;
+    @PropertyInject(value = "aws.secret-access-key", defaultValue = "")
+    String awsSecretAccessKey;
+    @PropertyInject(value = "db.url", defaultValue = "")
+    String dbUrl;
+    @PropertyInject(value = "db.user", defaultValue = "")
+    String dbUser;
+    @PropertyInject(value = "db.password", defaultValue = "")
+    String dbPassword;
+    @PropertyInject(value = "db.pool-size", defaultValue = "4")
+    int dbPoolSize;
+    @PropertyInject(value = "pii.masking-key", defaultValue = "")
+    String maskingKey;
+    @PropertyInject(value = "log.level", defaultValue = "")
+    String logLevel;
+
+    @Override
+    public void configure(CamelContext context) throws Exception {
+        applyLogLevel();
+        PiiMasker masker = masker();
+        HikariDataSource dataSource = dataSource();
+        SqsClient sqs = SqsClients.create(sqsEndpoint, awsRegion, awsAccessKeyId, awsSecretAccessKey);
+        PipelineStats stats = new PipelineStats();
+        context.addService(new ServiceSupport() {
+            @Override
+            protected void doStop() {
+                stats.logSummary();
+                sqs.close();
+                dataSource.close();
+            }
+        }, true, true);
+
+        Registry registry = context.getRegistry();
+        registry.bind("sqsClient", sqs);
+        registry.bind("loginDataSource", dataSource);
+        registry.bind("jsonFlattener", new JsonFlattener());
+        registry.bind("loginMapper", new LoginMapper(prepareTable(dataSource)));
+        registry.bind("piiMasker", masker);
+        registry.bind("sqsBatchDeleter", new SqsBatchDeleter(sqs, sqsQueue));
+        registry.bind("pipelineStats", stats);
+    }
+
+    private void applyLogLevel() {
+        if (logLevel.isBlank()) {
+            return;
+        }
+        Level level = Level.toLevel(logLevel.trim(), null);
+        if (level == null) {
+            throw new ConfigurationException("LOG_LEVEL", "is '" + logLevel + "'; use one of ERROR, WARN, INFO, DEBUG, TRACE");
+        }
+        Configurator.setRootLevel(level);
+    }
+
+    private PiiMasker masker() {
+        if (maskingKey.isBlank()) {
+            throw new ConfigurationException("PII_MASKING_KEY",
+                    "is not set: the pipeline refuses to run without a masking secret of at least 32 bytes "
+                            + "(for example: export PII_MASKING_KEY=$(openssl rand -base64 32))");
+        }
+        byte[] key = maskingKey.getBytes(StandardCharsets.UTF_8);
+        if (key.length < PiiMasker.MIN_KEY_BYTES) {
+            throw new ConfigurationException("PII_MASKING_KEY",
+                    "has " + key.length + " bytes; it needs at least " + PiiMasker.MIN_KEY_BYTES);
+        }
+        return new PiiMasker(key);
+    }
+
+    private HikariDataSource dataSource() {
+        if (dbUrl.isBlank()) {
+            throw new ConfigurationException("DB_URL",
+                    "is not set: give the JDBC URL of the target PostgreSQL, e.g. jdbc:postgresql://localhost:5432/postgres");
+        }
+        if (!dbUrl.startsWith("jdbc:postgresql:")) {
+            throw new ConfigurationException("DB_URL", "must be a PostgreSQL JDBC URL starting with jdbc:postgresql://");
+        }
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("login-etl");
+        config.setJdbcUrl(dbUrl);
+        if (!dbUser.isBlank()) {
+            config.setUsername(dbUser);
+        }
+        if (!dbPassword.isBlank()) {
+            config.setPassword(dbPassword);
+        }
+        config.setMaximumPoolSize(dbPoolSize);
+        config.setConnectionTimeout(5_000);
+        // the pool must not fail the start: the table check below reports an unreachable database in one line
+        config.setInitializationFailTimeout(-1);
+        config.addDataSourceProperty("reWriteBatchedInserts", "true");
+        config.addDataSourceProperty("ApplicationName", "login-etl");
+        return new HikariDataSource(config);
+    }
+
+    private static UserLoginsTable prepareTable(HikariDataSource dataSource) {
+        try {
+            return UserLoginsTable.prepare(dataSource);
+        } catch (SQLException e) {
+            throw new ConfigurationException("DB_URL", "cannot be used: " + e.getMessage()
+                    + (e.getSQLState() == null ? "" : " (SQLState " + e.getSQLState() + ")"));
+        }
+    }
+}

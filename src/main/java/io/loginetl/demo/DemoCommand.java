@@ -1,0 +1,170 @@
+package io.loginetl.demo;
+
+import java.io.PrintStream;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+
+import io.loginetl.LoginEtl;
+import io.loginetl.routes.ErrorHandling;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
+
+/**
+ * {@code demo}: the whole pipeline on in-process servers. Starts ElasticMQ and PostgreSQL, sends generated
+ * logins (with duplicates, nulls and a few bad messages), runs the pipeline until every message is a row or a
+ * dead letter, then prints what happened and the analyst's duplicate query with its result.
+ */
+public final class DemoCommand {
+
+    public static final String QUEUE = "login-queue";
+    public static final String DEAD_LETTER_QUEUE = "login-queue-dlq";
+    /** Not a secret: the demo's data is generated. Production refuses to start without its own PII_MASKING_KEY. */
+    static final String DEMO_MASKING_KEY = "login-etl-demo-masking-key-not-a-secret";
+    static final int LOGINS = 300;
+
+    static final String DUPLICATES_QUERY = """
+            SELECT 'ip' AS field, masked_ip AS masked_value, count(*) AS logins
+              FROM user_logins WHERE masked_ip IS NOT NULL GROUP BY masked_ip HAVING count(*) > 1
+            UNION ALL
+            SELECT 'device_id', masked_device_id, count(*)
+              FROM user_logins WHERE masked_device_id IS NOT NULL GROUP BY masked_device_id HAVING count(*) > 1
+            ORDER BY logins DESC, field, masked_value""";
+
+    private final PrintStream out;
+
+    public DemoCommand(PrintStream out) {
+        this.out = out;
+    }
+
+    public int run() throws Exception {
+        out.println("demo: starting an in-process SQS (ElasticMQ) and PostgreSQL");
+        try (EmbeddedServers servers = EmbeddedServers.start(); SqsClient sqs = servers.newSqsClient()) {
+            String queueUrl = EmbeddedServers.createQueue(sqs, QUEUE, 30);
+            String dlqUrl = EmbeddedServers.createQueue(sqs, DEAD_LETTER_QUEUE, 30);
+            List<String> messages = new ArrayList<>(SampleLogins.generate(LOGINS, 42));
+            messages.addAll(SampleLogins.BAD);
+            send(sqs, queueUrl, messages);
+            out.printf("demo: sent %d messages to %s (%d logins, %d bad on purpose)%n",
+                    messages.size(), QUEUE, LOGINS, SampleLogins.BAD.size());
+
+            Properties settings = servers.pipelineProperties();
+            settings.setProperty("sqs.queue", QUEUE);
+            settings.setProperty("sqs.dead-letter-queue", DEAD_LETTER_QUEUE);
+            settings.setProperty("pii.masking-key", DEMO_MASKING_KEY);
+            long started = System.nanoTime();
+            long rows;
+            int deadLetters;
+            try (Connection db = DriverManager.getConnection(servers.jdbcUrl(), servers.dbUser(), servers.dbPassword());
+                 LoginEtl.Running pipeline = LoginEtl.start(settings)) {
+                long deadline = System.nanoTime() + 120_000_000_000L;
+                do {
+                    Thread.sleep(200);
+                    rows = count(db, "SELECT count(*) FROM user_logins");
+                    deadLetters = approximateCount(sqs, dlqUrl);
+                } while (rows + deadLetters < messages.size() && System.nanoTime() < deadline);
+            }
+            double seconds = (System.nanoTime() - started) / 1e9;
+            try (Connection db = DriverManager.getConnection(servers.jdbcUrl(), servers.dbUser(), servers.dbPassword())) {
+                printSummary(db, sqs, queueUrl, dlqUrl, messages.size(), seconds);
+                rows = count(db, "SELECT count(*) FROM user_logins");
+            }
+            deadLetters = approximateCount(sqs, dlqUrl);
+            boolean complete = rows + deadLetters == messages.size() && approximateCount(sqs, queueUrl) == 0;
+            if (!complete) {
+                out.println("demo: FAILED: not every message became a row or a dead letter");
+            }
+            return complete ? 0 : 1;
+        }
+    }
+
+    private void printSummary(Connection db, SqsClient sqs, String queueUrl, String dlqUrl, int sent, double seconds)
+            throws SQLException {
+        out.println();
+        out.println("==== login-etl demo summary ====");
+        out.printf("messages sent            %d%n", sent);
+        out.printf("rows written             %d   (SELECT count(*) FROM user_logins)%n",
+                count(db, "SELECT count(*) FROM user_logins"));
+        out.printf("left on the source queue %d%n", approximateCount(sqs, queueUrl));
+        Map<String, Integer> reasons = deadLetterReasons(sqs, dlqUrl);
+        out.printf("dead letters             %d   (queue %s, original body kept for replay)%n",
+                reasons.values().stream().mapToInt(Integer::intValue).sum(), DEAD_LETTER_QUEUE);
+        reasons.forEach((reason, n) -> out.printf("    %3d x %s%n", n, reason));
+        out.printf("time                     %.1f s from pipeline start to drained%n", seconds);
+        out.println();
+        out.println("sample rows (ip and device_id are keyed HMAC-SHA-256; app_version is major*1e6+minor*1e3+patch):");
+        try (Statement s = db.createStatement();
+             ResultSet rs = s.executeQuery("SELECT * FROM user_logins ORDER BY user_id LIMIT 3")) {
+            while (rs.next()) {
+                out.printf("    user_id=%s device_type=%s masked_ip=%s masked_device_id=%s locale=%s app_version=%s create_date=%s%n",
+                        rs.getString("user_id"), rs.getString("device_type"), rs.getString("masked_ip"),
+                        rs.getString("masked_device_id"), rs.getString("locale"), rs.getString("app_version"),
+                        rs.getString("create_date"));
+            }
+        }
+        out.println();
+        out.println("the analyst's duplicate query (masked values seen more than once):");
+        out.println(DUPLICATES_QUERY.indent(4).stripTrailing());
+        int shown = 0;
+        int total = 0;
+        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery(DUPLICATES_QUERY)) {
+            while (rs.next()) {
+                total++;
+                if (shown++ < 8) {
+                    out.printf("    %-9s  %s  %d logins%n", rs.getString(1), rs.getString(2), rs.getInt(3));
+                }
+            }
+        }
+        out.printf("    ... %d masked values in all seen more than once%n", total);
+    }
+
+    private static void send(SqsClient sqs, String queueUrl, List<String> bodies) {
+        for (int from = 0; from < bodies.size(); from += 10) {
+            List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
+            for (int i = from; i < Math.min(from + 10, bodies.size()); i++) {
+                entries.add(SendMessageBatchRequestEntry.builder().id(Integer.toString(i)).messageBody(bodies.get(i)).build());
+            }
+            sqs.sendMessageBatch(b -> b.queueUrl(queueUrl).entries(entries));
+        }
+    }
+
+    static int approximateCount(SqsClient sqs, String queueUrl) {
+        Map<QueueAttributeName, String> attributes = sqs.getQueueAttributes(b -> b.queueUrl(queueUrl).attributeNames(
+                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes();
+        return Integer.parseInt(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
+                + Integer.parseInt(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
+    }
+
+    /** Reads the dead letters' reasons (never their bodies, which hold raw logins). */
+    private static Map<String, Integer> deadLetterReasons(SqsClient sqs, String dlqUrl) {
+        Map<String, Integer> reasons = new TreeMap<>();
+        List<Message> batch;
+        do {
+            batch = sqs.receiveMessage(b -> b.queueUrl(dlqUrl).maxNumberOfMessages(10).visibilityTimeout(30)
+                    .messageAttributeNames("All")).messages();
+            for (Message m : batch) {
+                MessageAttributeValue reason = m.messageAttributes().get(ErrorHandling.ERROR_REASON);
+                reasons.merge(reason == null ? "(no reason)" : reason.stringValue(), 1, Integer::sum);
+            }
+        } while (!batch.isEmpty());
+        return reasons;
+    }
+
+    private static long count(Connection db, String sql) throws SQLException {
+        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}

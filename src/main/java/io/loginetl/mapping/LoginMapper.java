@@ -1,0 +1,113 @@
+package io.loginetl.mapping;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.loginetl.db.UserLoginsTable;
+
+/**
+ * Maps a flattened login message onto the columns of {@code user_logins}, checking every value against the
+ * column it is going to (types and lengths as read from the database at startup). A message that cannot become
+ * a row fails with an {@link InvalidLoginException} whose text names the field, never its value.
+ * <p>
+ * The row still holds the raw {@code ip} and {@code device_id}; the masking step replaces them.
+ */
+public final class LoginMapper {
+
+    private final UserLoginsTable table;
+
+    public LoginMapper(UserLoginsTable table) {
+        this.table = table;
+    }
+
+    /**
+     * @param flat          the message, flattened
+     * @param sentTimestamp SQS {@code SentTimestamp} (epoch millis) that dates the row; when absent, today (UTC)
+     * @param messageId     SQS message id, kept with the row for the writer
+     * @param receiptHandle SQS receipt handle, so the writer can delete the message once its row is committed
+     */
+    public Map<String, Object> toRow(Map<String, Object> flat, String sentTimestamp, String messageId, String receiptHandle) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        String userId = text(flat, "user_id", "user_id");
+        if (userId == null) {
+            throw new InvalidLoginException("not a login event: no user_id");
+        }
+        if (userId.isBlank()) {
+            throw new InvalidLoginException("user_id is empty");
+        }
+        row.put("user_id", userId);
+        row.put("device_type", text(flat, "device_type", "device_type"));
+        row.put("ip", text(flat, "ip", null));
+        row.put("device_id", text(flat, "device_id", null));
+        row.put("locale", text(flat, "locale", "locale"));
+        row.put("app_version", appVersion(flat.get("app_version")));
+        row.put("create_date", sentDate(sentTimestamp));
+        row.put("sqs_message_id", messageId);
+        row.put("sqs_receipt_handle", receiptHandle);
+        return row;
+    }
+
+    /** A string field; {@code column} names the column whose length limits it (null: no limit, it is masked). */
+    private String text(Map<String, Object> flat, String field, String column) {
+        Object value = flat.get(field);
+        if (value == null) {
+            return null;
+        }
+        if (!(value instanceof String s)) {
+            throw new InvalidLoginException(field + " must be a string, not a " + jsonType(value));
+        }
+        return checked(field, s, column);
+    }
+
+    private Object appVersion(Object value) {
+        if (value == null) {
+            return null;
+        }
+        String version;
+        if (value instanceof String s) {
+            version = s;
+        } else if (value instanceof BigDecimal d) {
+            version = d.toPlainString();
+        } else if (value instanceof Number n) {
+            version = n.toString();
+        } else {
+            throw new InvalidLoginException("app_version must be a string or a number, not a " + jsonType(value));
+        }
+        if (table.appVersionIsText()) {
+            return checked("app_version", version, "app_version");
+        }
+        return AppVersion.encode(version);
+    }
+
+    private String checked(String field, String value, String column) {
+        if (value.indexOf('\u0000') >= 0) {
+            throw new InvalidLoginException(field + " contains a NUL character, which PostgreSQL text cannot store");
+        }
+        Integer max = column == null ? null : table.maxLength(column);
+        if (max != null && value.codePointCount(0, value.length()) > max) {
+            throw new InvalidLoginException(field + " is longer than the " + max + " characters of user_logins." + column);
+        }
+        return value;
+    }
+
+    private static LocalDate sentDate(String sentTimestamp) {
+        if (sentTimestamp == null) {
+            return LocalDate.now(ZoneOffset.UTC);
+        }
+        return Instant.ofEpochMilli(Long.parseLong(sentTimestamp)).atZone(ZoneOffset.UTC).toLocalDate();
+    }
+
+    private static String jsonType(Object value) {
+        if (value instanceof Boolean) {
+            return "boolean";
+        }
+        if (value instanceof Number) {
+            return "number";
+        }
+        return "JSON " + value.getClass().getSimpleName();
+    }
+}

@@ -1,0 +1,92 @@
+package io.loginetl.routes;
+
+import java.sql.SQLException;
+
+import io.loginetl.PipelineStats;
+import io.loginetl.mapping.DeadLetterReason;
+import org.apache.camel.Exchange;
+import org.apache.camel.LoggingLevel;
+import org.apache.camel.builder.RouteConfigurationBuilder;
+import org.apache.camel.component.aws2.sqs.Sqs2Constants;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The pipeline's error handling, kept apart from the routes in route configurations that routes pick by id,
+ * so a Camel estate that embeds the routes keeps its own global error handler.
+ * <ul>
+ * <li>{@value #INGEST}: anything that stops a message on its way in is a property of that message (not JSON,
+ * not a login, a value that cannot fit its column): its original body goes to the dead-letter endpoint with
+ * the reason, at once, and it never holds up the others.</li>
+ * <li>{@value #WRITER}: a batch that cannot be written is a property of the database (down, read-only,
+ * unreachable): retried with exponential back-off and jitter, then left alone. Its messages were never
+ * deleted, so SQS delivers them again after the visibility timeout. Never dead-lettered.</li>
+ * </ul>
+ */
+public class ErrorHandling extends RouteConfigurationBuilder {
+
+    public static final String INGEST = "login-ingest-errors";
+    public static final String WRITER = "login-writer-errors";
+    public static final String ERROR_REASON = "error_reason";
+    public static final String SOURCE_MESSAGE_ID = "source_message_id";
+
+    private static final Logger LOG = LoggerFactory.getLogger(ErrorHandling.class);
+
+    @Override
+    public void configuration() {
+        routeConfiguration(INGEST)
+                .onException(Exception.class)
+                    .handled(true)
+                    .useOriginalMessage()
+                    .process(ErrorHandling::describeDeadLetter)
+                    .to("direct:dead-letter");
+
+        routeConfiguration(WRITER)
+                .onException(Exception.class)
+                    .maximumRedeliveries("{{db.retry.max-redeliveries}}")
+                    .redeliveryDelay("{{db.retry.initial-delay}}")
+                    .useExponentialBackOff()
+                    .backOffMultiplier(2)
+                    .useCollisionAvoidance()
+                    .maximumRedeliveryDelay("{{db.retry.max-delay}}")
+                    .retryAttemptedLogLevel(LoggingLevel.DEBUG)
+                    .logExhausted(false)
+                    .logStackTrace(false)
+                    .onRedelivery(ErrorHandling::logRetry)
+                    .handled(true)
+                    .process(ErrorHandling::holdBack);
+    }
+
+    private static void describeDeadLetter(Exchange exchange) {
+        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        exchange.getMessage().setHeader(ERROR_REASON, DeadLetterReason.of(cause));
+        exchange.getMessage().setHeader(SOURCE_MESSAGE_ID, exchange.getMessage().getHeader(Sqs2Constants.MESSAGE_ID));
+    }
+
+    private static void logRetry(Exchange exchange) {
+        Throwable cause = exchange.getException();
+        LOG.warn("writing a batch failed ({}); retry {} with back-off", describe(cause),
+                exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER));
+    }
+
+    private static void holdBack(Exchange exchange) {
+        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        exchange.getContext().getRegistry().lookupByNameAndType("pipelineStats", PipelineStats.class).batchNotWritten();
+        LOG.warn("a batch of {} logins was not written ({}); its messages stay on the queue and are delivered again "
+                + "after the visibility timeout", exchange.getMessage().getBody(java.util.List.class).size(), describe(cause));
+    }
+
+    /** The kind of failure without its message text, which for some drivers quotes the values of the batch. */
+    static String describe(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && sql.getSQLState() != null) {
+                return "SQLState " + sql.getSQLState() + ", " + t.getClass().getSimpleName();
+            }
+        }
+        Throwable root = failure;
+        while (root != null && root.getCause() != null) {
+            root = root.getCause();
+        }
+        return root == null ? "unknown" : root.getClass().getSimpleName();
+    }
+}

@@ -28,7 +28,7 @@ public final class UserLoginsTable {
     private final Map<String, Integer> maxLengths;
     private final boolean appVersionIsText;
 
-    UserLoginsTable(Map<String, Integer> maxLengths, boolean appVersionIsText) {
+    public UserLoginsTable(Map<String, Integer> maxLengths, boolean appVersionIsText) {
         this.maxLengths = maxLengths;
         this.appVersionIsText = appVersionIsText;
     }

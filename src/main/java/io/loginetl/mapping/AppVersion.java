@@ -33,7 +33,7 @@ public final class AppVersion {
         }
         long encoded = major * 1_000_000L + minor * 1_000L + patch;
         if (encoded > Integer.MAX_VALUE) {
-            throw new InvalidLoginException("app_version major is too large for the integer column (at most 2146)");
+            throw new InvalidLoginException("app_version is too large for the integer column (the highest is 2147.483.647)");
         }
         return (int) encoded;
     }

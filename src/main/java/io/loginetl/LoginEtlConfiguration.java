@@ -45,6 +45,8 @@ public class LoginEtlConfiguration implements CamelConfiguration {
     String dbPassword;
     @PropertyInject(value = "db.pool-size", defaultValue = "4")
     int dbPoolSize;
+    @PropertyInject(value = "db.connection-timeout", defaultValue = "5000")
+    long dbConnectionTimeout;
     @PropertyInject(value = "pii.masking-key", defaultValue = "")
     String maskingKey;
     @PropertyInject(value = "log.level", defaultValue = "")
@@ -119,7 +121,7 @@ public class LoginEtlConfiguration implements CamelConfiguration {
             config.setPassword(dbPassword);
         }
         config.setMaximumPoolSize(dbPoolSize);
-        config.setConnectionTimeout(5_000);
+        config.setConnectionTimeout(dbConnectionTimeout);
         // the pool must not fail the start: the table check below reports an unreachable database in one line
         config.setInitializationFailTimeout(-1);
         config.addDataSourceProperty("reWriteBatchedInserts", "true");

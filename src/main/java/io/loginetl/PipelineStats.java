@@ -37,6 +37,10 @@ public final class PipelineStats {
         return deadLettered.get();
     }
 
+    public long batchesHeldBack() {
+        return batchesNotWritten.get();
+    }
+
     /** Logs a progress line when something happened since the last one. */
     public synchronized void logProgress() {
         long done = written.get() + deadLettered.get();

@@ -32,6 +32,11 @@ class DeadLetterReasonTest {
     }
 
     @Test
+    void truncatedJsonSaysSo() {
+        assertEquals("not JSON: truncated at line 1, column 23", DeadLetterReason.of(parse("{\"user_id\":\"u-x\",\"ip\":")));
+    }
+
+    @Test
     void jsonThatIsNotAnObjectIsNotALogin() {
         assertEquals("not a login event: the JSON is not an object", DeadLetterReason.of(parse("[1, 2]")));
     }

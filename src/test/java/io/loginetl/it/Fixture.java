@@ -1,0 +1,155 @@
+package io.loginetl.it;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+
+import io.loginetl.demo.EmbeddedServers;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
+
+/**
+ * What one test owns on the shared real servers: its own database (so the pipeline creates user_logins, or
+ * meets the table the test made) and its own source and dead-letter queues.
+ */
+final class Fixture implements AutoCloseable {
+
+    static final String MASKING_KEY = "integration-test-masking-key-0123456789";
+
+    final EmbeddedServers servers = RealServers.get();
+    final SqsClient sqs = servers.newSqsClient();
+    final String name = "it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    final String queue = name;
+    final String deadLetterQueue = name + "-dlq";
+    final String queueUrl;
+    final String deadLetterQueueUrl;
+    final String jdbcUrl;
+
+    Fixture(int visibilityTimeoutSeconds) throws SQLException {
+        queueUrl = EmbeddedServers.createQueue(sqs, queue, visibilityTimeoutSeconds);
+        deadLetterQueueUrl = EmbeddedServers.createQueue(sqs, deadLetterQueue, 30);
+        try (Connection c = DriverManager.getConnection(servers.jdbcUrl(), servers.dbUser(), servers.dbPassword());
+             Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE " + name);
+        }
+        jdbcUrl = servers.jdbcUrl().replace("/postgres", "/" + name);
+    }
+
+    Fixture() throws SQLException {
+        this(30);
+    }
+
+    /** Pipeline settings for this fixture: its queues and database, test-sized batches and retries. */
+    Properties settings() {
+        Properties p = servers.pipelineProperties();
+        p.setProperty("db.url", jdbcUrl);
+        p.setProperty("sqs.queue", queue);
+        p.setProperty("sqs.dead-letter-queue", deadLetterQueue);
+        p.setProperty("pii.masking-key", MASKING_KEY);
+        p.setProperty("sqs.wait-time-seconds", "1");
+        p.setProperty("batch.size", "50");
+        p.setProperty("batch.timeout", "300");
+        return p;
+    }
+
+    /** The contract's environment variables pointing at this fixture, for the jar in its own process. */
+    Map<String, String> environment() {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("SQS_ENDPOINT", servers.sqsEndpoint());
+        env.put("SQS_QUEUE", queue);
+        env.put("SQS_DEAD_LETTER_QUEUE", deadLetterQueue);
+        env.put("AWS_REGION", EmbeddedServers.REGION);
+        env.put("AWS_ACCESS_KEY_ID", EmbeddedServers.ACCESS_KEY);
+        env.put("AWS_SECRET_ACCESS_KEY", EmbeddedServers.SECRET_KEY);
+        env.put("DB_URL", jdbcUrl);
+        env.put("DB_USER", servers.dbUser());
+        env.put("DB_PASSWORD", servers.dbPassword());
+        env.put("PII_MASKING_KEY", MASKING_KEY);
+        return env;
+    }
+
+    /** Sends the bodies; returns their SQS message ids in order. */
+    List<String> send(List<String> bodies) {
+        List<String> ids = new ArrayList<>();
+        for (int from = 0; from < bodies.size(); from += 10) {
+            List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
+            for (int i = from; i < Math.min(from + 10, bodies.size()); i++) {
+                entries.add(SendMessageBatchRequestEntry.builder().id(Integer.toString(i)).messageBody(bodies.get(i)).build());
+            }
+            var response = sqs.sendMessageBatch(b -> b.queueUrl(queueUrl).entries(entries));
+            if (!response.failed().isEmpty()) {
+                throw new IllegalStateException("send failed: " + response.failed());
+            }
+            response.successful().stream()
+                    .sorted(java.util.Comparator.comparingInt(e -> Integer.parseInt(e.id())))
+                    .forEach(e -> ids.add(e.messageId()));
+        }
+        return ids;
+    }
+
+    /** Messages on a queue, visible or in flight. */
+    int onQueue(String url) {
+        Map<QueueAttributeName, String> a = sqs.getQueueAttributes(b -> b.queueUrl(url).attributeNames(
+                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes();
+        return Integer.parseInt(a.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
+                + Integer.parseInt(a.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
+    }
+
+    /** Takes every dead letter off the dead-letter queue, with its attributes. */
+    List<Message> drainDeadLetters() {
+        List<Message> all = new ArrayList<>();
+        List<Message> batch;
+        do {
+            batch = sqs.receiveMessage(b -> b.queueUrl(deadLetterQueueUrl).maxNumberOfMessages(10)
+                    .messageAttributeNames("All").visibilityTimeout(60)).messages();
+            all.addAll(batch);
+        } while (!batch.isEmpty());
+        return all;
+    }
+
+    Connection db() throws SQLException {
+        return DriverManager.getConnection(jdbcUrl, servers.dbUser(), servers.dbPassword());
+    }
+
+    long rows() {
+        try (Connection c = db(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*) FROM user_logins")) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            return -1; // no table yet, or the database is down
+        }
+    }
+
+    /** Every row, each as column -> value (as text), ordered by user_id. */
+    List<Map<String, String>> allRows() throws SQLException {
+        List<Map<String, String>> rows = new ArrayList<>();
+        try (Connection c = db(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT * FROM user_logins ORDER BY user_id")) {
+            while (rs.next()) {
+                Map<String, String> row = new LinkedHashMap<>();
+                for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                    row.put(rs.getMetaData().getColumnName(i), rs.getString(i));
+                }
+                rows.add(row);
+            }
+        }
+        return rows;
+    }
+
+    @Override
+    public void close() {
+        sqs.close();
+    }
+}

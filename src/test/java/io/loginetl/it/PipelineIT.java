@@ -1,0 +1,255 @@
+package io.loginetl.it;
+
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import io.loginetl.ConfigurationException;
+import io.loginetl.LoginEtl;
+import io.loginetl.PipelineStats;
+import io.loginetl.mapping.AppVersion;
+import io.loginetl.masking.PiiMasker;
+import io.loginetl.routes.ErrorHandling;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.sqs.model.Message;
+
+/** The real application (the same Camel Main the jar runs) against ElasticMQ and PostgreSQL in this JVM. */
+class PipelineIT {
+
+    private static final PiiMasker MASKER = new PiiMasker(Fixture.MASKING_KEY.getBytes(StandardCharsets.UTF_8));
+
+    @Test
+    void writesEveryColumnOfEveryValidLogin() throws Exception {
+        try (Fixture f = new Fixture()) {
+            List<String> logins = List.of(
+                    "{\"user_id\":\"u-01\",\"app_version\":\"2.3.0\",\"device_type\":\"android\",\"ip\":\"199.172.111.135\",\"locale\":\"RU\",\"device_id\":\"593-47-5928\"}",
+                    "{\"user_id\":\"u-02\",\"app_version\":null,\"device_type\":\"ios\",\"ip\":\"10.0.0.1\",\"locale\":null,\"device_id\":\"111-22-3333\"}",
+                    "{\"user_id\":\"u-03\",\"app_version\":\"0.96\",\"device_type\":\"android\",\"ip\":\"10.0.0.2\",\"device_id\":\"222-33-4444\"}",
+                    "{\"user_id\":\"u-04\",\"app_version\":3.7,\"device_type\":\"ios\",\"ip\":\"10.0.0.3\",\"locale\":\"DE\",\"device_id\":\"333-44-5555\"}",
+                    "{\"user_id\":\"u-05\",\"app_version\":\"1.0.12\",\"device_type\":\"android\",\"ip\":\"199.172.111.135\",\"locale\":\"BR\",\"device_id\":\"593-47-5928\",\"meta\":{\"sdk\":{\"name\":\"x\"}},\"tags\":[1,2]}",
+                    "{\"user_id\":\"u-06\",\"device_type\":\"ios\",\"ip\":null,\"device_id\":null}");
+            LocalDate before = LocalDate.now(ZoneOffset.UTC);
+            try (LoginEtl.Running pipeline = LoginEtl.start(f.settings())) {
+                f.send(logins);
+                await().atMost(60, SECONDS).until(() -> f.rows() == logins.size() && f.onQueue(f.queueUrl) == 0);
+            }
+            LocalDate after = LocalDate.now(ZoneOffset.UTC);
+
+            List<Map<String, String>> rows = f.allRows();
+            String date = rows.get(0).get("create_date");
+            assertTrue(date.equals(before.toString()) || date.equals(after.toString()), date);
+            assertEquals(List.of(
+                    row("u-01", "android", "199.172.111.135", "593-47-5928", "RU", "2.3.0", date),
+                    row("u-02", "ios", "10.0.0.1", "111-22-3333", null, null, date),
+                    row("u-03", "android", "10.0.0.2", "222-33-4444", null, "0.96", date),
+                    row("u-04", "ios", "10.0.0.3", "333-44-5555", "DE", "3.7", date),
+                    row("u-05", "android", "199.172.111.135", "593-47-5928", "BR", "1.0.12", date),
+                    row("u-06", "ios", null, null, null, null, date)), rows);
+            // the analyst's view: the same ip and device id give the same masked value
+            assertEquals(rows.get(0).get("masked_ip"), rows.get(4).get("masked_ip"));
+            assertEquals(rows.get(0).get("masked_device_id"), rows.get(4).get("masked_device_id"));
+            assertTrue(f.drainDeadLetters().isEmpty());
+        }
+    }
+
+    @Test
+    void deadLettersEachBadKindWithItsReasonAndOriginalBodyWithoutHoldingUpTheOthers() throws Exception {
+        Map<String, String> bad = new LinkedHashMap<>();
+        bad.put("this is not json", "not JSON: syntax error at line 1, column 5");
+        bad.put("{\"user_id\":\"u-x\",\"ip\":", "not JSON: truncated at line 1, column 23");
+        bad.put("{\"foo\":\"oops\",\"bar\":\"123\"}", "not a login event: no user_id");
+        bad.put("[1,2]", "not a login event: the JSON is not an object");
+        bad.put("{\"user_id\":\"\",\"ip\":\"10.9.9.9\"}", "user_id is empty");
+        bad.put("{\"user_id\":\"u-y\",\"device_type\":\"" + "x".repeat(33) + "\"}",
+                "device_type is longer than the 32 characters of user_logins.device_type");
+        bad.put("{\"user_id\":\"u-z\",\"device_type\":7}", "device_type must be a string, not a number");
+        bad.put("{\"user_id\":\"u-n\",\"device_id\":\"593\\u000047\"}",
+                "device_id contains a NUL character, which PostgreSQL text cannot store");
+        bad.put("{\"user_id\":\"u-v\",\"app_version\":\"2.3.0-beta\"}",
+                "app_version is not a version of the form MAJOR[.MINOR[.PATCH]]");
+        bad.put("{\"user_id\":\"u-w\",\"app_version\":\"1.1000\"}",
+                "app_version minor and patch must be below 1000 to fit the integer column");
+        List<String> bodies = new ArrayList<>(bad.keySet());
+        bodies.add(1, "{\"user_id\":\"good-1\",\"ip\":\"10.1.1.1\"}");
+        bodies.add("{\"user_id\":\"good-2\",\"ip\":\"10.1.1.2\"}");
+
+        try (Fixture f = new Fixture()) {
+            List<String> ids;
+            try (LoginEtl.Running pipeline = LoginEtl.start(f.settings())) {
+                ids = f.send(bodies);
+                await().atMost(60, SECONDS).until(() -> f.rows() == 2 && f.onQueue(f.deadLetterQueueUrl) == bad.size()
+                        && f.onQueue(f.queueUrl) == 0);
+                assertEquals(bad.size(), stats(pipeline).deadLetters());
+            }
+            Map<String, String> idByBody = new HashMap<>();
+            for (int i = 0; i < bodies.size(); i++) {
+                idByBody.put(bodies.get(i), ids.get(i));
+            }
+            List<Message> deadLetters = f.drainDeadLetters();
+            assertEquals(bad.keySet(), deadLetters.stream().map(Message::body).collect(Collectors.toSet()));
+            for (Message m : deadLetters) {
+                assertEquals(bad.get(m.body()), m.messageAttributes().get(ErrorHandling.ERROR_REASON).stringValue(), m.body());
+                assertEquals(idByBody.get(m.body()), m.messageAttributes().get(ErrorHandling.SOURCE_MESSAGE_ID).stringValue());
+                assertEquals(Set.of(ErrorHandling.ERROR_REASON, ErrorHandling.SOURCE_MESSAGE_ID), m.messageAttributes().keySet());
+            }
+            assertEquals(List.of("good-1", "good-2"), f.allRows().stream().map(r -> r.get("user_id")).toList());
+        }
+    }
+
+    @Test
+    void masksAreTheSameAcrossRunsAndChangeWithTheKey() throws Exception {
+        try (Fixture f = new Fixture()) {
+            String login = "{\"user_id\":\"u-%d\",\"ip\":\"199.172.111.135\",\"device_id\":\"593-47-5928\"}";
+            Properties settings = f.settings();
+            for (int run = 1; run <= 2; run++) {
+                int expected = run;
+                try (LoginEtl.Running pipeline = LoginEtl.start(settings)) {
+                    f.send(List.of(login.formatted(run)));
+                    await().atMost(60, SECONDS).until(() -> f.rows() == expected);
+                }
+            }
+            settings.setProperty("pii.masking-key", "a-different-masking-key-0123456789abcdef");
+            try (LoginEtl.Running pipeline = LoginEtl.start(settings)) {
+                f.send(List.of(login.formatted(3)));
+                await().atMost(60, SECONDS).until(() -> f.rows() == 3);
+            }
+            List<Map<String, String>> rows = f.allRows();
+            assertEquals(MASKER.mask("199.172.111.135"), rows.get(0).get("masked_ip"));
+            assertEquals(rows.get(0).get("masked_ip"), rows.get(1).get("masked_ip"));
+            assertEquals(rows.get(0).get("masked_device_id"), rows.get(1).get("masked_device_id"));
+            assertNotEquals(rows.get(0).get("masked_ip"), rows.get(2).get("masked_ip"));
+            assertNotEquals(rows.get(0).get("masked_device_id"), rows.get(2).get("masked_device_id"));
+        }
+    }
+
+    @Test
+    void anExistingTableWithVarcharAppVersionGetsTheVersionAsSent() throws Exception {
+        try (Fixture f = new Fixture()) {
+            try (Connection c = f.db(); Statement s = c.createStatement()) {
+                s.execute("""
+                        CREATE TABLE user_logins(user_id varchar(128), device_type varchar(32), masked_ip varchar(256),
+                            masked_device_id varchar(256), locale varchar(32), app_version varchar(32), create_date date)""");
+            }
+            List<String> versions = List.of("\"2.3.0\"", "\"0.96\"", "\"3.7\"", "\"2.3.0-beta\"", "null");
+            List<String> logins = new ArrayList<>();
+            for (int i = 0; i < versions.size(); i++) {
+                logins.add("{\"user_id\":\"u-%d\",\"app_version\":%s}".formatted(i, versions.get(i)));
+            }
+            try (LoginEtl.Running pipeline = LoginEtl.start(f.settings())) {
+                f.send(logins);
+                await().atMost(60, SECONDS).until(() -> f.rows() == logins.size());
+            }
+            assertEquals(java.util.Arrays.asList("2.3.0", "0.96", "3.7", "2.3.0-beta", null),
+                    f.allRows().stream().map(r -> r.get("app_version")).toList());
+        }
+    }
+
+    @Test
+    void messagesStayOnTheQueueUntilTheirRowsAreCommittedAndADatabaseOutageIsNeverDeadLettered() throws Exception {
+        try (Fixture f = new Fixture(15)) {
+            Properties settings = f.settings();
+            settings.setProperty("sqs.visibility-timeout", "15");
+            settings.setProperty("db.retry.max-redeliveries", "1");
+            settings.setProperty("db.retry.initial-delay", "100");
+            settings.setProperty("db.connection-timeout", "1000");
+            List<String> logins = new ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                logins.add("{\"user_id\":\"u-%02d\",\"ip\":\"10.2.0.%d\"}".formatted(i, i));
+            }
+            try (LoginEtl.Running pipeline = LoginEtl.start(settings)) {
+                f.servers.stopPostgres();
+                try {
+                    f.send(logins);
+                    // the batches were aggregated, their insert failed for good (retries exhausted) ...
+                    await().atMost(60, SECONDS).until(() -> stats(pipeline).written() == 0
+                            && stats(pipeline).deadLetters() == 0 && batchesHeldBack(pipeline) > 0);
+                    // ... and every message is still on the queue
+                    assertEquals(logins.size(), f.onQueue(f.queueUrl));
+                } finally {
+                    f.servers.startPostgres();
+                }
+                // SQS delivers them again after the visibility timeout, and this time they are written
+                await().atMost(90, SECONDS).until(() -> f.rows() == logins.size() && f.onQueue(f.queueUrl) == 0);
+            }
+            assertEquals(logins.size(), f.allRows().stream().map(r -> r.get("user_id")).distinct().count());
+            assertTrue(f.drainDeadLetters().isEmpty(), "a database outage must never dead-letter");
+        }
+    }
+
+    @Test
+    void refusesToStartWithoutAMaskingKeyOfAtLeast32Bytes() throws Exception {
+        try (Fixture f = new Fixture()) {
+            Properties settings = f.settings();
+            settings.setProperty("pii.masking-key", "");
+            assertEquals("PII_MASKING_KEY", configurationError(settings).setting());
+            settings.setProperty("pii.masking-key", "x".repeat(31));
+            ConfigurationException e = configurationError(settings);
+            assertEquals("PII_MASKING_KEY has 31 bytes; it needs at least 32", e.getMessage());
+        }
+    }
+
+    @Test
+    void namesDbUrlWhenItIsMissingOrTheDatabaseCannotBeReached() throws Exception {
+        try (Fixture f = new Fixture()) {
+            Properties settings = f.settings();
+            settings.setProperty("db.url", "");
+            assertEquals("DB_URL", configurationError(settings).setting());
+            settings.setProperty("db.url", "jdbc:postgresql://127.0.0.1:1/nowhere");
+            settings.setProperty("db.connection-timeout", "1000");
+            ConfigurationException e = configurationError(settings);
+            assertEquals("DB_URL", e.setting());
+            assertTrue(e.getMessage().startsWith("DB_URL cannot be used: "), e.getMessage());
+        }
+    }
+
+    private static ConfigurationException configurationError(Properties settings) {
+        Exception e = assertThrows(Exception.class, () -> LoginEtl.start(settings).close());
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ConfigurationException c) {
+                return c;
+            }
+        }
+        throw new AssertionError("not a configuration error", e);
+    }
+
+    private static PipelineStats stats(LoginEtl.Running pipeline) {
+        PipelineStats stats = pipeline.context().getRegistry().lookupByNameAndType("pipelineStats", PipelineStats.class);
+        assertNotNull(stats);
+        return stats;
+    }
+
+    private static long batchesHeldBack(LoginEtl.Running pipeline) {
+        return stats(pipeline).batchesHeldBack();
+    }
+
+    private static Map<String, String> row(String userId, String deviceType, String ip, String deviceId, String locale,
+            String version, String date) {
+        Map<String, String> row = new LinkedHashMap<>();
+        row.put("user_id", userId);
+        row.put("device_type", deviceType);
+        row.put("masked_ip", MASKER.mask(ip));
+        row.put("masked_device_id", MASKER.mask(deviceId));
+        row.put("locale", locale);
+        row.put("app_version", version == null ? null : Integer.toString(AppVersion.encode(version)));
+        row.put("create_date", date);
+        return row;
+    }
+}

@@ -2,6 +2,8 @@ package io.loginetl;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
@@ -33,9 +35,9 @@ public class LoginEtlConfiguration implements CamelConfiguration {
     String sqsQueue;
     @PropertyInject(value = "aws.region", defaultValue = "us-east-1")
     String awsRegion;
-    @PropertyInject(value = "aws.access-key-id", defaultValue = "")
+    @PropertyInject(value = "aws.access-key", defaultValue = "")
     String awsAccessKeyId;
-    @PropertyInject(value = "aws.secret-access-key", defaultValue = "")
+    @PropertyInject(value = "aws.secret-key", defaultValue = "")
     String awsSecretAccessKey;
     @PropertyInject(value = "db.url", defaultValue = "")
     String dbUrl;
@@ -47,10 +49,12 @@ public class LoginEtlConfiguration implements CamelConfiguration {
     int dbPoolSize;
     @PropertyInject(value = "db.connection-timeout", defaultValue = "5000")
     long dbConnectionTimeout;
-    @PropertyInject(value = "pii.masking-key", defaultValue = "")
+    @PropertyInject(value = "pii.masking.secret", defaultValue = "")
     String maskingKey;
     @PropertyInject(value = "log.level", defaultValue = "")
     String logLevel;
+    @PropertyInject(value = "progress.interval", defaultValue = "5000")
+    long progressInterval;
 
     @Override
     public void configure(CamelContext context) throws Exception {
@@ -60,8 +64,19 @@ public class LoginEtlConfiguration implements CamelConfiguration {
         SqsClient sqs = SqsClients.create(sqsEndpoint, awsRegion, awsAccessKeyId, awsSecretAccessKey);
         PipelineStats stats = new PipelineStats();
         context.addService(new ServiceSupport() {
+            private ScheduledExecutorService progress;
+
+            @Override
+            protected void doStart() {
+                // a plain scheduler, not a timer route: its ticks must not count as activity for
+                // camel.main.duration-max-idle-seconds
+                progress = context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "progress");
+                progress.scheduleAtFixedRate(stats::logProgress, progressInterval, progressInterval, TimeUnit.MILLISECONDS);
+            }
+
             @Override
             protected void doStop() {
+                context.getExecutorServiceManager().shutdownNow(progress);
                 stats.logSummary();
                 sqs.close();
                 dataSource.close();

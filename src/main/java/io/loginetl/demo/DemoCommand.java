@@ -61,7 +61,7 @@ public final class DemoCommand {
             Properties settings = servers.pipelineProperties();
             settings.setProperty("sqs.queue", QUEUE);
             settings.setProperty("sqs.dead-letter-queue", DEAD_LETTER_QUEUE);
-            settings.setProperty("pii.masking-key", DEMO_MASKING_KEY);
+            settings.setProperty("pii.masking.secret", DEMO_MASKING_KEY);
             long started = System.nanoTime();
             long rows;
             int deadLetters;

@@ -108,8 +108,8 @@ public final class EmbeddedServers implements AutoCloseable {
         java.util.Properties p = new java.util.Properties();
         p.setProperty("sqs.endpoint", sqsEndpoint());
         p.setProperty("aws.region", REGION);
-        p.setProperty("aws.access-key-id", ACCESS_KEY);
-        p.setProperty("aws.secret-access-key", SECRET_KEY);
+        p.setProperty("aws.access-key", ACCESS_KEY);
+        p.setProperty("aws.secret-key", SECRET_KEY);
         p.setProperty("db.url", jdbcUrl());
         p.setProperty("db.user", dbUser());
         p.setProperty("db.password", dbPassword());

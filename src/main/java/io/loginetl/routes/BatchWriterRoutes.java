@@ -35,9 +35,5 @@ public class BatchWriterRoutes extends EndpointRouteBuilder {
                 .setHeader(Sqs2Constants.RECEIPT_HANDLE, exchangeProperty("receiptHandle"))
                 .to(aws2Sqs("{{sqs.queue}}").operation(Sqs2Operations.deleteMessage).advanced().amazonSQSClient("#sqsClient"))
                 .bean("pipelineStats", "deadLettered");
-
-        from(timer("progress").period("{{progress.interval}}").delay("{{progress.interval}}"))
-                .routeId("login-progress")
-                .bean("pipelineStats", "logProgress");
     }
 }

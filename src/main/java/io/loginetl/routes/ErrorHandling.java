@@ -64,7 +64,8 @@ public class ErrorHandling extends RouteConfigurationBuilder {
     }
 
     private static void logRetry(Exchange exchange) {
-        Throwable cause = exchange.getException();
+        Throwable cause = exchange.getException() != null
+                ? exchange.getException() : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         LOG.warn("writing a batch failed ({}); retry {} with back-off", describe(cause),
                 exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER));
     }

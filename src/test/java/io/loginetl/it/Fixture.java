@@ -55,7 +55,7 @@ final class Fixture implements AutoCloseable {
         p.setProperty("db.url", jdbcUrl);
         p.setProperty("sqs.queue", queue);
         p.setProperty("sqs.dead-letter-queue", deadLetterQueue);
-        p.setProperty("pii.masking-key", MASKING_KEY);
+        p.setProperty("pii.masking.secret", MASKING_KEY);
         p.setProperty("sqs.wait-time-seconds", "1");
         p.setProperty("batch.size", "50");
         p.setProperty("batch.timeout", "300");

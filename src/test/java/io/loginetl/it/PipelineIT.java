@@ -126,7 +126,7 @@ class PipelineIT {
                     await().atMost(60, SECONDS).until(() -> f.rows() == expected);
                 }
             }
-            settings.setProperty("pii.masking-key", "a-different-masking-key-0123456789abcdef");
+            settings.setProperty("pii.masking.secret", "a-different-masking-key-0123456789abcdef");
             try (LoginEtl.Running pipeline = LoginEtl.start(settings)) {
                 f.send(List.of(login.formatted(3)));
                 await().atMost(60, SECONDS).until(() -> f.rows() == 3);
@@ -198,9 +198,9 @@ class PipelineIT {
     void refusesToStartWithoutAMaskingKeyOfAtLeast32Bytes() throws Exception {
         try (Fixture f = new Fixture()) {
             Properties settings = f.settings();
-            settings.setProperty("pii.masking-key", "");
+            settings.setProperty("pii.masking.secret", "");
             assertEquals("PII_MASKING_KEY", configurationError(settings).setting());
-            settings.setProperty("pii.masking-key", "x".repeat(31));
+            settings.setProperty("pii.masking.secret", "x".repeat(31));
             ConfigurationException e = configurationError(settings);
             assertEquals("PII_MASKING_KEY has 31 bytes; it needs at least 32", e.getMessage());
         }

@@ -1,0 +1,149 @@
+package io.loginetl.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.sqs.model.Message;
+
+/** {@code target/login-etl.jar} in its own process, as users and scripts run it (contract: commands of the jar). */
+class JarCommandsIT {
+
+    private static final Path JAR = Path.of("target/login-etl.jar").toAbsolutePath();
+    private static final List<String> CONTRACT_VARIABLES = List.of("SQS_ENDPOINT", "SQS_QUEUE", "SQS_DEAD_LETTER_QUEUE",
+            "AWS_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "DB_URL", "DB_USER", "DB_PASSWORD",
+            "PII_MASKING_KEY", "PII_VAULT_KEY", "LOG_LEVEL", "CAMEL_MAIN_DURATIONMAXIDLESECONDS");
+
+    record Result(int exit, String out, String err) {
+    }
+
+    @Test
+    void drainsAQueueLoadedFromAJsonArrayFileThenExitsWhenIdleWithoutPrintingRawPii() throws Exception {
+        JsonNode events = new ObjectMapper().readTree(Path.of("src/test/resources/logins.json").toFile());
+        List<String> bodies = new ArrayList<>();
+        Set<String> rawPii = new TreeSet<>();
+        int valid = 0;
+        for (JsonNode event : events) {
+            // a JSON string in the file is sent as it is (that is how the file carries bodies that are not JSON)
+            bodies.add(event.isTextual() ? event.asText() : event.toString());
+            if (event.isObject()) {
+                event.path("ip").asText(null);
+                for (String field : List.of("ip", "device_id")) {
+                    if (event.hasNonNull(field)) {
+                        rawPii.add(event.get(field).asText());
+                    }
+                }
+                boolean isLogin = event.path("user_id").isTextual()
+                        && !event.path("app_version").asText("").contains("-")
+                        && event.path("device_type").asText("").length() <= 32;
+                valid += isLogin ? 1 : 0;
+            }
+        }
+        try (Fixture f = new Fixture()) {
+            f.send(bodies);
+            Map<String, String> env = f.environment();
+            env.put("CAMEL_MAIN_DURATIONMAXIDLESECONDS", "5");
+
+            Result run = run(env, Path.of("."), 180);
+
+            assertEquals(0, run.exit(), run.err());
+            assertEquals(valid, f.rows());
+            assertEquals(0, f.onQueue(f.queueUrl));
+            List<Message> deadLetters = f.drainDeadLetters();
+            assertEquals(bodies.size() - valid, deadLetters.size());
+            assertTrue(deadLetters.stream().allMatch(m -> m.messageAttributes().containsKey("error_reason")));
+            for (String pii : rawPii) {
+                assertFalse(run.out().contains(pii) || run.err().contains(pii), "raw value printed: " + pii.charAt(0) + "...");
+            }
+            assertTrue(run.out().contains("summary: " + valid + " rows written, " + (bodies.size() - valid) + " dead letters"),
+                    run.out());
+        }
+    }
+
+    @Test
+    void demoRunsOnItsEmbeddedServersFromThePackagedRoutesAndPrintsItsSummary(@TempDir Path elsewhere) throws Exception {
+        Result demo = run(Map.of(), elsewhere, 300, "demo");
+
+        assertEquals(0, demo.exit(), demo.err());
+        assertTrue(demo.out().contains("rows written             300"), demo.out());
+        assertTrue(demo.out().contains("left on the source queue 0"), demo.out());
+        assertTrue(demo.out().contains("dead letters             3"), demo.out());
+        assertTrue(demo.out().contains("not a login event: no user_id"), demo.out());
+        assertTrue(demo.out().contains("masked values in all seen more than once"), demo.out());
+        assertTrue(demo.out().contains("classpath:routes/*.camel.yaml") || !Files.exists(elsewhere.resolve("routes")));
+    }
+
+    @Test
+    void anUnknownCommandPrintsUsageAndExits2() throws Exception {
+        Result result = run(Map.of(), Path.of("."), 60, "frobnicate");
+
+        assertEquals(2, result.exit());
+        assertTrue(result.err().startsWith("usage: java -jar login-etl.jar"), result.err());
+    }
+
+    @Test
+    void aMissingMaskingKeyIsOneLineNamingItAndExit2() throws Exception {
+        try (Fixture f = new Fixture()) {
+            Map<String, String> env = f.environment();
+            env.remove("PII_MASKING_KEY");
+
+            Result result = run(env, Path.of("."), 60);
+
+            assertEquals(2, result.exit(), result.out());
+            assertEquals(List.of("login-etl: configuration error: PII_MASKING_KEY is not set: the pipeline refuses to run "
+                    + "without a masking secret of at least 32 bytes (for example: export PII_MASKING_KEY=$(openssl rand -base64 32))"),
+                    result.err().lines().toList());
+        }
+    }
+
+    @Test
+    void aMissingDatabaseUrlIsOneLineNamingItAndExit2() throws Exception {
+        try (Fixture f = new Fixture()) {
+            Map<String, String> env = f.environment();
+            env.remove("DB_URL");
+
+            Result result = run(env, Path.of("."), 60);
+
+            assertEquals(2, result.exit(), result.out());
+            List<String> lines = result.err().lines().toList();
+            assertEquals(1, lines.size(), result.err());
+            assertTrue(lines.get(0).startsWith("login-etl: configuration error: DB_URL is not set"), lines.get(0));
+        }
+    }
+
+    private static Result run(Map<String, String> env, Path workingDirectory, int timeoutSeconds, String... args)
+            throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(workingDirectory.toFile());
+        CONTRACT_VARIABLES.forEach(pb.environment()::remove);
+        pb.environment().putAll(env);
+        File out = File.createTempFile("login-etl", ".out");
+        File err = File.createTempFile("login-etl", ".err");
+        pb.redirectOutput(out).redirectError(err);
+        Process process = pb.start();
+        if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("timed out: " + command + "\n" + Files.readString(out.toPath()));
+        }
+        return new Result(process.exitValue(), Files.readString(out.toPath(), StandardCharsets.UTF_8),
+                Files.readString(err.toPath(), StandardCharsets.UTF_8));
+    }
+}

@@ -3,6 +3,8 @@ package io.loginetl;
 import java.util.Arrays;
 
 import io.loginetl.demo.DemoCommand;
+import org.apache.camel.main.Main;
+import sun.misc.Signal;
 
 /**
  * {@code java -jar login-etl.jar [command]}: no command runs the pipeline until stopped; {@code demo} runs it
@@ -26,7 +28,10 @@ public final class LoginEtlApplication {
     static int run(String[] args) {
         try {
             if (args.length == 0) {
-                return LoginEtl.newMain(null).run(new String[0]);
+                Main main = LoginEtl.newMain(null);
+                stopOnSignal(main, "TERM");
+                stopOnSignal(main, "INT");
+                return main.run(new String[0]);
             }
             if (args[0].equals("demo") && args.length == 1) {
                 return new DemoCommand(System.out).run();
@@ -43,6 +48,14 @@ public final class LoginEtlApplication {
             System.err.println("login-etl: failed: " + e);
             return 1;
         }
+    }
+
+    /**
+     * SIGTERM (and Ctrl-C) end the run instead of the JVM: Camel stops polling, flushes and commits the pending
+     * batch, deletes its messages, and {@code main} returns, so the process exits 0 rather than 143.
+     */
+    private static void stopOnSignal(Main main, String signal) {
+        Signal.handle(new Signal(signal), s -> main.completed());
     }
 
     static ConfigurationException configurationError(Throwable e) {

@@ -77,6 +77,35 @@ class JarCommandsIT {
     }
 
     @Test
+    void sigtermStopsPollingCommitsWhatItHoldsAndExitsZeroLosingNothing() throws Exception {
+        try (Fixture f = new Fixture()) {
+            List<String> bodies = new ArrayList<>();
+            for (int i = 0; i < 3000; i++) {
+                bodies.add("{\"user_id\":\"u-%04d\",\"ip\":\"10.3.%d.%d\"}".formatted(i, i / 250, i % 250));
+            }
+            f.send(bodies);
+            Process process = start(f.environment(), Path.of("."));
+            try {
+                org.awaitility.Awaitility.await().atMost(120, TimeUnit.SECONDS).until(() -> f.rows() > 0);
+                process.destroy(); // SIGTERM
+                assertTrue(process.waitFor(60, TimeUnit.SECONDS), "did not stop within 60 s of SIGTERM");
+            } finally {
+                process.destroyForcibly();
+            }
+
+            assertEquals(0, process.exitValue());
+            long rows = f.rows();
+            try (var c = f.db(); var s = c.createStatement();
+                 var rs = s.executeQuery("SELECT count(DISTINCT user_id) FROM user_logins")) {
+                rs.next();
+                assertEquals(rows, rs.getLong(1), "a row was written twice");
+            }
+            // every message is a row or still on the queue (those come back after the visibility timeout)
+            assertEquals(bodies.size(), rows + f.onQueue(f.queueUrl));
+        }
+    }
+
+    @Test
     void demoRunsOnItsEmbeddedServersFromThePackagedRoutesAndPrintsItsSummary(@TempDir Path elsewhere) throws Exception {
         Result demo = run(Map.of(), elsewhere, 300, "demo");
 
@@ -129,21 +158,30 @@ class JarCommandsIT {
 
     private static Result run(Map<String, String> env, Path workingDirectory, int timeoutSeconds, String... args)
             throws IOException, InterruptedException {
+        File out = File.createTempFile("login-etl", ".out");
+        File err = File.createTempFile("login-etl", ".err");
+        Process process = start(env, workingDirectory, out, err, args);
+        if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("timed out: " + process.info().commandLine() + "\n" + Files.readString(out.toPath()));
+        }
+        return new Result(process.exitValue(), Files.readString(out.toPath(), StandardCharsets.UTF_8),
+                Files.readString(err.toPath(), StandardCharsets.UTF_8));
+    }
+
+    private static Process start(Map<String, String> env, Path workingDirectory) throws IOException {
+        return start(env, workingDirectory, File.createTempFile("login-etl", ".out"), File.createTempFile("login-etl", ".err"));
+    }
+
+    private static Process start(Map<String, String> env, Path workingDirectory, File out, File err, String... args)
+            throws IOException {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString()));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).directory(workingDirectory.toFile());
         CONTRACT_VARIABLES.forEach(pb.environment()::remove);
         pb.environment().putAll(env);
-        File out = File.createTempFile("login-etl", ".out");
-        File err = File.createTempFile("login-etl", ".err");
         pb.redirectOutput(out).redirectError(err);
-        Process process = pb.start();
-        if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError("timed out: " + command + "\n" + Files.readString(out.toPath()));
-        }
-        return new Result(process.exitValue(), Files.readString(out.toPath(), StandardCharsets.UTF_8),
-                Files.readString(err.toPath(), StandardCharsets.UTF_8));
+        return pb.start();
     }
 }

@@ -12,7 +12,7 @@ import org.apache.camel.main.MainListenerSupport;
 
 /**
  * Builds the Camel {@link Main} that runs the pipeline, the same way for the jar, the demo and the tests:
- * {@code application.properties} from the classpath, overridden by one in the working directory; routes from
+ * {@code application.properties} from the working directory, each key falling back to the packaged copy; routes from
  * {@code ./routes} when that folder exists, else the copy packaged in the jar; Camel's own
  * {@code camel.main.routes-include-pattern} overrides both.
  */
@@ -24,7 +24,7 @@ public final class LoginEtl {
     public static Main newMain(Properties overrides) {
         Main main = new Main();
         main.setDefaultPropertyPlaceholderLocation(
-                "classpath:application.properties;optional=true,file:application.properties;optional=true");
+                "file:application.properties;optional=true,classpath:application.properties;optional=true");
         main.addInitialProperty("camel.main.routes-include-pattern",
                 Files.isDirectory(Path.of("routes")) ? "file:routes/*.camel.yaml" : "classpath:routes/*.camel.yaml");
         if (overrides != null && !overrides.isEmpty()) {

@@ -119,6 +119,20 @@ class JarCommandsIT {
     }
 
     @Test
+    void anApplicationPropertiesInTheWorkingDirectoryWinsKeyByKey(@TempDir Path workingDirectory) throws Exception {
+        try (Fixture f = new Fixture()) {
+            Files.writeString(workingDirectory.resolve("application.properties"), "pii.masking.secret = short\n");
+            Map<String, String> env = f.environment();
+            env.remove("PII_MASKING_KEY");
+
+            Result result = run(env, workingDirectory, 60);
+
+            assertEquals(2, result.exit(), result.out());
+            assertEquals("login-etl: configuration error: PII_MASKING_KEY has 5 bytes; it needs at least 32", result.err().strip());
+        }
+    }
+
+    @Test
     void anUnknownCommandPrintsUsageAndExits2() throws Exception {
         Result result = run(Map.of(), Path.of("."), 60, "frobnicate");
 

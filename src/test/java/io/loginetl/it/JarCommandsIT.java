@@ -34,7 +34,7 @@ class JarCommandsIT {
     }
 
     @Test
-    void drainsAQueueLoadedFromAJsonArrayFileThenExitsWhenIdleWithoutPrintingRawPii() throws Exception {
+    void drainsAQueueLoadedFromAJsonArrayFileThenExitsWhenIdleWithoutPrintingRawPiiOrSecretsEvenAtDebug() throws Exception {
         JsonNode events = new ObjectMapper().readTree(Path.of("src/test/resources/logins.json").toFile());
         List<String> bodies = new ArrayList<>();
         Set<String> rawPii = new TreeSet<>();
@@ -43,7 +43,6 @@ class JarCommandsIT {
             // a JSON string in the file is sent as it is (that is how the file carries bodies that are not JSON)
             bodies.add(event.isTextual() ? event.asText() : event.toString());
             if (event.isObject()) {
-                event.path("ip").asText(null);
                 for (String field : List.of("ip", "device_id")) {
                     if (event.hasNonNull(field)) {
                         rawPii.add(event.get(field).asText());
@@ -59,6 +58,8 @@ class JarCommandsIT {
             f.send(bodies);
             Map<String, String> env = f.environment();
             env.put("CAMEL_MAIN_DURATIONMAXIDLESECONDS", "5");
+            env.put("LOG_LEVEL", "DEBUG");
+            env.put("DB_PASSWORD", "db-password-that-must-not-be-logged");
 
             Result run = run(env, Path.of("."), 180);
 
@@ -71,6 +72,10 @@ class JarCommandsIT {
             for (String pii : rawPii) {
                 assertFalse(run.out().contains(pii) || run.err().contains(pii), "raw value printed: " + pii.charAt(0) + "...");
             }
+            for (String secret : List.of(Fixture.MASKING_KEY, "db-password-that-must-not-be-logged")) {
+                assertFalse(run.out().contains(secret) || run.err().contains(secret), "a secret was logged");
+            }
+            assertTrue(run.out().contains(" DEBUG "), "the run did not log at DEBUG");
             assertTrue(run.out().contains("summary: " + valid + " rows written, " + (bodies.size() - valid) + " dead letters"),
                     run.out());
         }

@@ -2,12 +2,14 @@ package io.loginetl;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.loginetl.db.UserLoginsTable;
+import io.loginetl.db.WrittenMessages;
 import io.loginetl.mapping.JsonFlattener;
 import io.loginetl.mapping.LoginMapper;
 import io.loginetl.masking.PiiMasker;
@@ -20,7 +22,10 @@ import org.apache.camel.spi.Registry;
 import org.apache.camel.support.service.ServiceSupport;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.core.config.Configurator;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
 
 /**
  * Every bean of the pipeline, built from the settings in {@code application.properties} (each one fed by the
@@ -33,6 +38,8 @@ public class LoginEtlConfiguration implements CamelConfiguration {
     String sqsEndpoint;
     @PropertyInject(value = "sqs.queue", defaultValue = "login-queue")
     String sqsQueue;
+    @PropertyInject(value = "sqs.dead-letter-queue", defaultValue = "login-queue-dlq")
+    String sqsDeadLetterQueue;
     @PropertyInject(value = "aws.region", defaultValue = "us-east-1")
     String awsRegion;
     @PropertyInject(value = "aws.access-key", defaultValue = "")
@@ -62,6 +69,9 @@ public class LoginEtlConfiguration implements CamelConfiguration {
         PiiMasker masker = masker();
         HikariDataSource dataSource = dataSource();
         SqsClient sqs = SqsClients.create(sqsEndpoint, awsRegion, awsAccessKeyId, awsSecretAccessKey);
+        Duration retention = checkQueues(sqs);
+        UserLoginsTable table = prepareTable(dataSource);
+        WrittenMessages written = new WrittenMessages(dataSource, retention);
         PipelineStats stats = new PipelineStats();
         context.addService(new ServiceSupport() {
             private ScheduledExecutorService progress;
@@ -72,6 +82,7 @@ public class LoginEtlConfiguration implements CamelConfiguration {
                 // camel.main.duration-max-idle-seconds
                 progress = context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "progress");
                 progress.scheduleAtFixedRate(stats::logProgress, progressInterval, progressInterval, TimeUnit.MILLISECONDS);
+                progress.scheduleWithFixedDelay(written::prune, 1, 60, TimeUnit.MINUTES);
             }
 
             @Override
@@ -87,7 +98,8 @@ public class LoginEtlConfiguration implements CamelConfiguration {
         registry.bind("sqsClient", sqs);
         registry.bind("loginDataSource", dataSource);
         registry.bind("jsonFlattener", new JsonFlattener());
-        registry.bind("loginMapper", new LoginMapper(prepareTable(dataSource)));
+        registry.bind("userLoginsTable", table);
+        registry.bind("loginMapper", new LoginMapper(table));
         registry.bind("piiMasker", masker);
         registry.bind("sqsBatchDeleter", new SqsBatchDeleter(sqs, sqsQueue));
         registry.bind("pipelineStats", stats);
@@ -142,6 +154,36 @@ public class LoginEtlConfiguration implements CamelConfiguration {
         config.addDataSourceProperty("reWriteBatchedInserts", "true");
         config.addDataSourceProperty("ApplicationName", "login-etl");
         return new HikariDataSource(config);
+    }
+
+    /** Both queues must exist; returns the source queue's retention period (how long it can redeliver). */
+    private Duration checkQueues(SqsClient sqs) {
+        String where = sqsEndpoint.isBlank() ? "in " + awsRegion : "at " + sqsEndpoint;
+        String url = queueUrl(sqs, sqsQueue, "SQS_QUEUE", where);
+        queueUrl(sqs, sqsDeadLetterQueue, "SQS_DEAD_LETTER_QUEUE", where);
+        try {
+            String seconds = sqs.getQueueAttributes(b -> b.queueUrl(url)
+                    .attributeNames(QueueAttributeName.MESSAGE_RETENTION_PERIOD)).attributes()
+                    .get(QueueAttributeName.MESSAGE_RETENTION_PERIOD);
+            return Duration.ofSeconds(Long.parseLong(seconds));
+        } catch (RuntimeException e) {
+            return Duration.ofDays(14); // the SQS maximum
+        }
+    }
+
+    private static String queueUrl(SqsClient sqs, String name, String setting, String where) {
+        try {
+            return sqs.getQueueUrl(b -> b.queueName(name)).queueUrl();
+        } catch (QueueDoesNotExistException e) {
+            throw new ConfigurationException(setting, "names queue '" + name + "', which does not exist " + where);
+        } catch (SdkException e) {
+            throw new ConfigurationException(sqsSetting(setting), "SQS cannot be reached " + where + ": "
+                    + e.getClass().getSimpleName());
+        }
+    }
+
+    private static String sqsSetting(String setting) {
+        return "SQS_ENDPOINT/AWS_REGION (for " + setting + ")";
     }
 
     private static UserLoginsTable prepareTable(HikariDataSource dataSource) {

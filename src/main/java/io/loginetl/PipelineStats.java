@@ -12,13 +12,20 @@ public final class PipelineStats {
 
     private final long startNanos = System.nanoTime();
     private final AtomicLong written = new AtomicLong();
+    private final AtomicLong duplicates = new AtomicLong();
     private final AtomicLong deadLettered = new AtomicLong();
     private final AtomicLong batchesNotWritten = new AtomicLong();
     private long lastReported = -1;
     private long lastReportNanos = startNanos;
 
-    public void written(int rows) {
-        written.addAndGet(rows);
+    /** A committed batch: {@code inserted} of its {@code rows} were new, the rest were redeliveries. */
+    public void written(int rows, int inserted) {
+        written.addAndGet(inserted);
+        duplicates.addAndGet(rows - inserted);
+    }
+
+    public long duplicatesSkipped() {
+        return duplicates.get();
     }
 
     public void deadLettered() {
@@ -43,13 +50,13 @@ public final class PipelineStats {
 
     /** Logs a progress line when something happened since the last one. */
     public synchronized void logProgress() {
-        long done = written.get() + deadLettered.get();
+        long done = written.get() + duplicates.get() + deadLettered.get();
         long now = System.nanoTime();
         if (done != lastReported) {
             double seconds = Math.max(1e-9, (now - lastReportNanos) / 1e9);
             long delta = lastReported < 0 ? done : done - lastReported;
-            LOG.info("progress: {} rows written, {} dead letters, {} batches held back for retry ({} messages/s)",
-                    written.get(), deadLettered.get(), batchesNotWritten.get(), Math.round(delta / seconds));
+            LOG.info("progress: {} rows written, {} redeliveries skipped, {} dead letters, {} batches held back ({} messages/s)",
+                    written.get(), duplicates.get(), deadLettered.get(), batchesNotWritten.get(), Math.round(delta / seconds));
             lastReported = done;
         }
         lastReportNanos = now;
@@ -57,7 +64,7 @@ public final class PipelineStats {
 
     public void logSummary() {
         double seconds = (System.nanoTime() - startNanos) / 1e9;
-        LOG.info("summary: {} rows written, {} dead letters, {} batches held back for retry, in {} s",
-                written.get(), deadLettered.get(), batchesNotWritten.get(), Math.round(seconds));
+        LOG.info("summary: {} rows written, {} redeliveries skipped, {} dead letters, {} batches held back, in {} s",
+                written.get(), duplicates.get(), deadLettered.get(), batchesNotWritten.get(), Math.round(seconds));
     }
 }

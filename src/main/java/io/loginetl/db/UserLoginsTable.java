@@ -17,20 +17,24 @@ import javax.sql.DataSource;
 
 /**
  * The target table as the database has it. {@link #prepare} creates {@code user_logins} when it is absent
- * ({@code db/user_logins.sql}) and reads the column types back, so values are checked against the real lengths
- * and {@code app_version} is written as an encoded integer or as the text sent, whichever the table has.
+ * ({@code db/user_logins.sql}) and the pipeline's own {@code login_etl_messages} ({@code db/login_etl_messages.sql}),
+ * and reads the column types back, so values are checked against the real lengths and {@code app_version} is
+ * written as an encoded integer or as the text sent, whichever the table has.
  */
 public final class UserLoginsTable {
 
     public static final List<String> COLUMNS = List.of(
             "user_id", "device_type", "masked_ip", "masked_device_id", "locale", "app_version", "create_date");
 
-    private final Map<String, Integer> maxLengths;
-    private final boolean appVersionIsText;
+    /** Length of a masked value: HMAC-SHA-256 in hex. */
+    public static final int MASKED_LENGTH = 64;
 
-    public UserLoginsTable(Map<String, Integer> maxLengths, boolean appVersionIsText) {
+    private final Map<String, Integer> maxLengths;
+    private final String appVersionType;
+
+    public UserLoginsTable(Map<String, Integer> maxLengths, String appVersionType) {
         this.maxLengths = maxLengths;
-        this.appVersionIsText = appVersionIsText;
+        this.appVersionType = appVersionType;
     }
 
     public static UserLoginsTable prepare(DataSource dataSource) throws SQLException {
@@ -43,6 +47,7 @@ public final class UserLoginsTable {
     private static void createIfAbsent(Connection c) throws SQLException {
         try (Statement s = c.createStatement()) {
             s.execute(resource("db/user_logins.sql"));
+            s.execute(resource("db/login_etl_messages.sql"));
         } catch (SQLException e) {
             // two instances starting together can race on CREATE TABLE IF NOT EXISTS; the loser sees 23505/42P07
             if (!"23505".equals(e.getSQLState()) && !"42P07".equals(e.getSQLState())) {
@@ -71,12 +76,20 @@ public final class UserLoginsTable {
                 throw new SQLException("table user_logins has no column " + column, "42703");
             }
         }
-        String appVersionType = types.get("app_version");
-        boolean text = appVersionType.contains("char") || appVersionType.equals("text");
-        if (!text && !appVersionType.equals("integer") && !appVersionType.equals("bigint")) {
-            throw new SQLException("user_logins.app_version is " + appVersionType + "; login-etl writes integer or varchar", "42804");
+        for (String masked : List.of("masked_ip", "masked_device_id")) {
+            Integer length = lengths.get(masked);
+            if (length != null && length < MASKED_LENGTH) {
+                throw new SQLException("user_logins." + masked + " holds " + length + " characters; masked values have "
+                        + MASKED_LENGTH, "22001");
+            }
         }
-        return new UserLoginsTable(lengths, text);
+        String appVersionType = switch (types.get("app_version")) {
+            case "integer", "bigint", "text" -> types.get("app_version");
+            case "character varying" -> "varchar";
+            default -> throw new SQLException("user_logins.app_version is " + types.get("app_version")
+                    + "; login-etl writes integer or varchar", "42804");
+        };
+        return new UserLoginsTable(lengths, appVersionType);
     }
 
     /** The declared length of a character column, or null when unlimited or not a character column. */
@@ -85,7 +98,12 @@ public final class UserLoginsTable {
     }
 
     public boolean appVersionIsText() {
-        return appVersionIsText;
+        return appVersionType.equals("varchar") || appVersionType.equals("text");
+    }
+
+    /** The SQL type of {@code app_version} as declared: integer, bigint, varchar or text. */
+    public String appVersionType() {
+        return appVersionType;
     }
 
     static String resource(String name) {

@@ -6,8 +6,15 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.loginetl.db.UserLoginsTable;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.Processor;
+import org.apache.camel.component.aws2.sqs.Sqs2Constants;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Maps a flattened login message onto the columns of {@code user_logins}, checking every value against the
@@ -16,12 +23,27 @@ import io.loginetl.db.UserLoginsTable;
  * <p>
  * The row still holds the raw {@code ip} and {@code device_id}; the masking step replaces them.
  */
-public final class LoginMapper {
+public final class LoginMapper implements Processor {
+
+    /** The SQS system attribute that dates a row; the consumer must ask for it ({@code attributeNames}). */
+    public static final String SENT_TIMESTAMP = "SentTimestamp";
+    private static final Logger LOG = LoggerFactory.getLogger(LoginMapper.class);
 
     private final UserLoginsTable table;
+    private final AtomicBoolean warnedNoSentTimestamp = new AtomicBoolean();
 
     public LoginMapper(UserLoginsTable table) {
         this.table = table;
+    }
+
+    /** Replaces the flattened body with the row, taking the SQS message id, receipt handle and send time. */
+    @Override
+    @SuppressWarnings("unchecked")
+    public void process(Exchange exchange) throws Exception {
+        Message message = exchange.getMessage();
+        message.setBody(toRow(message.getMandatoryBody(Map.class), message.getHeader(SENT_TIMESTAMP, String.class),
+                message.getHeader(Sqs2Constants.MESSAGE_ID, String.class),
+                message.getHeader(Sqs2Constants.RECEIPT_HANDLE, String.class)));
     }
 
     /**
@@ -44,7 +66,7 @@ public final class LoginMapper {
         row.put("ip", text(flat, "ip", null));
         row.put("device_id", text(flat, "device_id", null));
         row.put("locale", text(flat, "locale", "locale"));
-        row.put("app_version", appVersion(flat.get("app_version")));
+        row.put("app_version", appVersion(flat));
         row.put("create_date", sentDate(sentTimestamp));
         row.put("sqs_message_id", messageId);
         row.put("sqs_receipt_handle", receiptHandle);
@@ -55,6 +77,7 @@ public final class LoginMapper {
     private String text(Map<String, Object> flat, String field, String column) {
         Object value = flat.get(field);
         if (value == null) {
+            rejectNested(flat, field);
             return null;
         }
         if (!(value instanceof String s)) {
@@ -63,8 +86,10 @@ public final class LoginMapper {
         return checked(field, s, column);
     }
 
-    private Object appVersion(Object value) {
+    private Object appVersion(Map<String, Object> flat) {
+        Object value = flat.get("app_version");
         if (value == null) {
+            rejectNested(flat, "app_version");
             return null;
         }
         String version;
@@ -83,6 +108,16 @@ public final class LoginMapper {
         return AppVersion.encode(version);
     }
 
+    /** A known field sent as an object or array was flattened into {@code field.*}: refuse it, never null it. */
+    private static void rejectNested(Map<String, Object> flat, String field) {
+        String prefix = field + ".";
+        for (String key : flat.keySet()) {
+            if (key.startsWith(prefix)) {
+                throw new InvalidLoginException(field + " must be a single value, not a JSON object or array");
+            }
+        }
+    }
+
     private String checked(String field, String value, String column) {
         if (value.indexOf('\u0000') >= 0) {
             throw new InvalidLoginException(field + " contains a NUL character, which PostgreSQL text cannot store");
@@ -94,8 +129,12 @@ public final class LoginMapper {
         return value;
     }
 
-    private static LocalDate sentDate(String sentTimestamp) {
+    private LocalDate sentDate(String sentTimestamp) {
         if (sentTimestamp == null) {
+            if (warnedNoSentTimestamp.compareAndSet(false, true)) {
+                LOG.warn("messages arrive without SentTimestamp, so create_date is the processing date; "
+                        + "give the aws2-sqs consumer attributeNames: SentTimestamp");
+            }
             return LocalDate.now(ZoneOffset.UTC);
         }
         return Instant.ofEpochMilli(Long.parseLong(sentTimestamp)).atZone(ZoneOffset.UTC).toLocalDate();

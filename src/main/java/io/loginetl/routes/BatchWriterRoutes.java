@@ -1,5 +1,6 @@
 package io.loginetl.routes;
 
+import io.loginetl.db.UserLoginsTable;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.endpoint.EndpointRouteBuilder;
 import org.apache.camel.component.aws2.sqs.Sqs2Constants;
@@ -11,16 +12,29 @@ import org.apache.camel.component.aws2.sqs.Sqs2Operations;
  */
 public class BatchWriterRoutes extends EndpointRouteBuilder {
 
-    static final String INSERT = "INSERT INTO user_logins"
-            + " (user_id, device_type, masked_ip, masked_device_id, locale, app_version, create_date)"
-            + " VALUES (:#user_id, :#device_type, :#masked_ip, :#masked_device_id, :#locale, :#app_version, :#create_date)";
+    /**
+     * One row, written only if its SQS message id is new: the id goes into {@code login_etl_messages} and the row
+     * into {@code user_logins} in the same statement, so a redelivered message never makes a second row while
+     * two messages with equal content stay two rows. The casts type the parameters for PostgreSQL.
+     */
+    static String insert(String appVersionType) {
+        return "WITH fresh AS (INSERT INTO login_etl_messages (message_id) VALUES (:#sqs_message_id)"
+                + " ON CONFLICT (message_id) DO NOTHING RETURNING message_id)"
+                + " INSERT INTO user_logins (user_id, device_type, masked_ip, masked_device_id, locale, app_version, create_date)"
+                + " SELECT CAST(:#user_id AS varchar), CAST(:#device_type AS varchar), CAST(:#masked_ip AS varchar),"
+                + " CAST(:#masked_device_id AS varchar), CAST(:#locale AS varchar), CAST(:#app_version AS " + appVersionType + "),"
+                + " CAST(:#create_date AS date) FROM fresh";
+    }
 
     @Override
     public void configure() {
+        UserLoginsTable table = getCamelContext().getRegistry().lookupByNameAndType("userLoginsTable", UserLoginsTable.class);
+
         // One batch, one transaction; only after the commit are its messages deleted from SQS.
         from(direct("write-batch")).routeId("login-batch-writer").routeConfigurationId(ErrorHandling.WRITER)
-                .to(sql(INSERT).dataSource("#loginDataSource").batch(true).batchAutoCommitDisabled(true).noop(true))
-                .bean("pipelineStats", "written(${body.size})")
+                .to(sql(insert(table.appVersionType())).dataSource("#loginDataSource")
+                        .batch(true).batchAutoCommitDisabled(true).noop(true))
+                .bean("pipelineStats", "written(${body.size}, ${header.CamelSqlUpdateCount})")
                 .bean("sqsBatchDeleter", "deleteCommitted");
 
         // The original body goes to the dead-letter endpoint with why (error_reason, source_message_id as SQS
@@ -29,9 +43,9 @@ public class BatchWriterRoutes extends EndpointRouteBuilder {
         from(direct("dead-letter")).routeId("login-dead-letter")
                 .setProperty("receiptHandle", header(Sqs2Constants.RECEIPT_HANDLE))
                 .removeHeaders("*", ErrorHandling.ERROR_REASON, ErrorHandling.SOURCE_MESSAGE_ID)
+                .to("{{dead-letter.uri}}")
                 .log(LoggingLevel.WARN, "io.loginetl.dead-letter",
                         "dead letter ${header.source_message_id}: ${header.error_reason}")
-                .to("{{dead-letter.uri}}")
                 .setHeader(Sqs2Constants.RECEIPT_HANDLE, exchangeProperty("receiptHandle"))
                 .to(aws2Sqs("{{sqs.queue}}").operation(Sqs2Operations.deleteMessage).advanced().amazonSQSClient("#sqsClient"))
                 .bean("pipelineStats", "deadLettered");

@@ -3,7 +3,9 @@ package io.loginetl.routes;
 import java.sql.SQLException;
 
 import io.loginetl.PipelineStats;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import io.loginetl.mapping.DeadLetterReason;
+import io.loginetl.mapping.InvalidLoginException;
 import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteConfigurationBuilder;
@@ -34,10 +36,17 @@ public class ErrorHandling extends RouteConfigurationBuilder {
 
     @Override
     public void configuration() {
+        // Only bad input is dead-lettered. Anything else (a bug, the dead-letter queue unreachable, a failure that
+        // escapes the writer into the aggregate) fails the exchange: the message stays on SQS and comes back.
         routeConfiguration(INGEST)
-                .onException(Exception.class)
+                .onException(InvalidLoginException.class, JsonProcessingException.class)
                     .handled(true)
                     .useOriginalMessage()
+                    // Jackson's messages quote the input: never log them, and replace them at once (below)
+                    .logRetryAttempted(false)
+                    .logExhausted(false)
+                    .logNewException(false)
+                    .logHandled(false)
                     .process(ErrorHandling::describeDeadLetter)
                     .to("direct:dead-letter");
 
@@ -58,8 +67,10 @@ public class ErrorHandling extends RouteConfigurationBuilder {
     }
 
     private static void describeDeadLetter(Exchange exchange) {
-        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        exchange.getMessage().setHeader(ERROR_REASON, DeadLetterReason.of(cause));
+        String reason = DeadLetterReason.of(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class));
+        // what Camel logs if the dead-letter path itself fails is this property: keep only the reason in it
+        exchange.setProperty(Exchange.EXCEPTION_CAUGHT, new InvalidLoginException(reason));
+        exchange.getMessage().setHeader(ERROR_REASON, reason);
         exchange.getMessage().setHeader(SOURCE_MESSAGE_ID, exchange.getMessage().getHeader(Sqs2Constants.MESSAGE_ID));
     }
 

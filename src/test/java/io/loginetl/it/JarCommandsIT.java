@@ -76,7 +76,7 @@ class JarCommandsIT {
                 assertFalse(run.out().contains(secret) || run.err().contains(secret), "a secret was logged");
             }
             assertTrue(run.out().contains(" DEBUG "), "the run did not log at DEBUG");
-            assertTrue(run.out().contains("summary: " + valid + " rows written, " + (bodies.size() - valid) + " dead letters"),
+            assertTrue(run.out().contains("summary: " + valid + " rows written, 0 redeliveries skipped, " + (bodies.size() - valid) + " dead letters"),
                     run.out());
         }
     }

@@ -141,6 +141,32 @@ class PipelineIT {
     }
 
     @Test
+    void aRedeliveredMessageNeverMakesASecondRowButTwoEqualMessagesStayTwoRows() throws Exception {
+        try (Fixture f = new Fixture(2)) {
+            Properties settings = f.settings();
+            // batches are held 5 s, the visibility timeout is 2 s: SQS delivers every message again meanwhile
+            settings.setProperty("sqs.visibility-timeout", "2");
+            settings.setProperty("batch.size", "1000");
+            settings.setProperty("batch.timeout", "5000");
+            List<String> logins = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                logins.add("{\"user_id\":\"u-%02d\",\"ip\":\"10.4.0.%d\"}".formatted(i, i));
+            }
+            logins.add("{\"user_id\":\"twice\",\"ip\":\"10.4.1.1\"}");
+            logins.add("{\"user_id\":\"twice\",\"ip\":\"10.4.1.1\"}");
+            try (LoginEtl.Running pipeline = LoginEtl.start(settings)) {
+                f.send(logins);
+                await().atMost(90, SECONDS).until(() -> f.onQueue(f.queueUrl) == 0 && f.rows() == logins.size());
+                assertTrue(stats(pipeline).duplicatesSkipped() > 0, "no redelivery happened: the test proved nothing");
+            }
+            List<String> users = f.allRows().stream().map(r -> r.get("user_id")).toList();
+            assertEquals(logins.size(), users.size());
+            assertEquals(2, users.stream().filter("twice"::equals).count());
+            assertEquals(20, users.stream().filter(u -> u.startsWith("u-")).distinct().count());
+        }
+    }
+
+    @Test
     void anExistingTableWithVarcharAppVersionGetsTheVersionAsSent() throws Exception {
         try (Fixture f = new Fixture()) {
             try (Connection c = f.db(); Statement s = c.createStatement()) {

@@ -17,8 +17,8 @@ class LoginMapperTest {
 
     private static final Map<String, Integer> DDL_LENGTHS = Map.of(
             "user_id", 128, "device_type", 32, "masked_ip", 256, "masked_device_id", 256, "locale", 32);
-    private final LoginMapper integerTable = new LoginMapper(new UserLoginsTable(DDL_LENGTHS, false));
-    private final LoginMapper varcharTable = new LoginMapper(new UserLoginsTable(withVarcharVersion(), true));
+    private final LoginMapper integerTable = new LoginMapper(new UserLoginsTable(DDL_LENGTHS, "integer"));
+    private final LoginMapper varcharTable = new LoginMapper(new UserLoginsTable(withVarcharVersion(), "varchar"));
 
     @Test
     void mapsEveryColumnAndDatesTheRowByItsSentTimestampInUtc() {

@@ -41,9 +41,12 @@ public final class LoginMapper implements Processor {
     @SuppressWarnings("unchecked")
     public void process(Exchange exchange) throws Exception {
         Message message = exchange.getMessage();
-        message.setBody(toRow(message.getMandatoryBody(Map.class), message.getHeader(SENT_TIMESTAMP, String.class),
+        Map<String, Object> row = toRow(message.getMandatoryBody(Map.class), message.getHeader(SENT_TIMESTAMP, String.class),
                 message.getHeader(Sqs2Constants.MESSAGE_ID, String.class),
-                message.getHeader(Sqs2Constants.RECEIPT_HANDLE, String.class)));
+                message.getHeader(Sqs2Constants.RECEIPT_HANDLE, String.class));
+        // the body as received, in case the database refuses the row and it must be dead-lettered for replay
+        row.put("sqs_body", exchange.getUnitOfWork().getOriginalInMessage().getBody(String.class));
+        message.setBody(row);
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.loginetl.routes;
 
+import java.util.List;
+
 import io.loginetl.db.UserLoginsTable;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.endpoint.EndpointRouteBuilder;
@@ -30,11 +32,25 @@ public class BatchWriterRoutes extends EndpointRouteBuilder {
     public void configure() {
         UserLoginsTable table = getCamelContext().getRegistry().lookupByNameAndType("userLoginsTable", UserLoginsTable.class);
 
+        var insert = sql(insert(table.appVersionType())).dataSource("#loginDataSource")
+                .batch(true).batchAutoCommitDisabled(true).noop(true);
+
         // One batch, one transaction; only after the commit are its messages deleted from SQS.
         from(direct("write-batch")).routeId("login-batch-writer").routeConfigurationId(ErrorHandling.WRITER)
-                .to(sql(insert(table.appVersionType())).dataSource("#loginDataSource")
-                        .batch(true).batchAutoCommitDisabled(true).noop(true))
+                .to(insert)
                 .bean("pipelineStats", "written(${body.size}, ${header.CamelSqlUpdateCount})")
+                .bean("sqsBatchDeleter", "deleteCommitted");
+
+        // A batch refused for a data reason (ErrorHandling.WRITER): each row in its own transaction, so the good
+        // ones commit and only the bad ones go to the dead-letter endpoint (ErrorHandling.ROW).
+        from(direct("write-rows")).routeId("login-rows-writer")
+                .split(body())
+                    .setBody(exchange -> List.of(exchange.getMessage().getBody()))
+                    .to(direct("write-row"));
+
+        from(direct("write-row")).routeId("login-row-writer").routeConfigurationId(ErrorHandling.ROW)
+                .to(insert)
+                .bean("pipelineStats", "written(1, ${header.CamelSqlUpdateCount})")
                 .bean("sqsBatchDeleter", "deleteCommitted");
 
         // The original body goes to the dead-letter endpoint with why (error_reason, source_message_id as SQS

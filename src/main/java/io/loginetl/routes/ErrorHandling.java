@@ -1,13 +1,16 @@
 package io.loginetl.routes;
 
-import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
 
 import io.loginetl.PipelineStats;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.loginetl.db.SqlErrors;
 import io.loginetl.mapping.DeadLetterReason;
 import io.loginetl.mapping.InvalidLoginException;
 import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
+import org.apache.camel.Message;
 import org.apache.camel.builder.RouteConfigurationBuilder;
 import org.apache.camel.component.aws2.sqs.Sqs2Constants;
 import org.slf4j.Logger;
@@ -29,6 +32,7 @@ public class ErrorHandling extends RouteConfigurationBuilder {
 
     public static final String INGEST = "login-ingest-errors";
     public static final String WRITER = "login-writer-errors";
+    public static final String ROW = "login-row-errors";
     public static final String ERROR_REASON = "error_reason";
     public static final String SOURCE_MESSAGE_ID = "source_message_id";
 
@@ -50,7 +54,18 @@ public class ErrorHandling extends RouteConfigurationBuilder {
                     .process(ErrorHandling::describeDeadLetter)
                     .to("direct:dead-letter");
 
+        // A batch the database refuses for a data reason holds bad rows: write it row by row instead.
         routeConfiguration(WRITER)
+                .onException(Exception.class)
+                    .onWhen(exchange -> SqlErrors.isDataError(exchange.getException()))
+                    .handled(true)
+                    .logExhausted(false)
+                    .logRetryAttempted(false)
+                    .process(exchange -> LOG.warn("a batch of {} logins was refused ({}); writing it row by row",
+                            exchange.getMessage().getBody(List.class).size(),
+                            SqlErrors.describe(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class))))
+                    .to("direct:write-rows")
+                .end()
                 .onException(Exception.class)
                     .maximumRedeliveries("{{db.retry.max-redeliveries}}")
                     .redeliveryDelay("{{db.retry.initial-delay}}")
@@ -64,6 +79,35 @@ public class ErrorHandling extends RouteConfigurationBuilder {
                     .onRedelivery(ErrorHandling::logRetry)
                     .handled(true)
                     .process(ErrorHandling::holdBack);
+
+        // One row of a refused batch: refused again for a data reason, it is a dead letter (its original body,
+        // the reason); any other failure leaves its message on the queue.
+        routeConfiguration(ROW)
+                .onException(Exception.class)
+                    .onWhen(exchange -> SqlErrors.isDataError(exchange.getException()))
+                    .handled(true)
+                    .logExhausted(false)
+                    .logRetryAttempted(false)
+                    .process(ErrorHandling::rowToDeadLetter)
+                    .to("direct:dead-letter")
+                .end()
+                .onException(Exception.class)
+                    .handled(true)
+                    .logExhausted(false)
+                    .logStackTrace(false)
+                    .process(ErrorHandling::holdBack);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void rowToDeadLetter(Exchange exchange) {
+        Map<String, Object> row = (Map<String, Object>) exchange.getMessage().getBody(List.class).get(0);
+        String reason = SqlErrors.rejectionReason(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class));
+        exchange.setProperty(Exchange.EXCEPTION_CAUGHT, new InvalidLoginException(reason));
+        Message message = exchange.getMessage();
+        message.setBody(row.get("sqs_body"));
+        message.setHeader(ERROR_REASON, reason);
+        message.setHeader(SOURCE_MESSAGE_ID, row.get("sqs_message_id"));
+        message.setHeader(Sqs2Constants.RECEIPT_HANDLE, row.get("sqs_receipt_handle"));
     }
 
     private static void describeDeadLetter(Exchange exchange) {
@@ -77,28 +121,14 @@ public class ErrorHandling extends RouteConfigurationBuilder {
     private static void logRetry(Exchange exchange) {
         Throwable cause = exchange.getException() != null
                 ? exchange.getException() : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        LOG.warn("writing a batch failed ({}); retry {} with back-off", describe(cause),
+        LOG.warn("writing a batch failed ({}); retry {} with back-off", SqlErrors.describe(cause),
                 exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER));
     }
 
     private static void holdBack(Exchange exchange) {
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         exchange.getContext().getRegistry().lookupByNameAndType("pipelineStats", PipelineStats.class).batchNotWritten();
-        LOG.warn("a batch of {} logins was not written ({}); its messages stay on the queue and are delivered again "
-                + "after the visibility timeout", exchange.getMessage().getBody(java.util.List.class).size(), describe(cause));
-    }
-
-    /** The kind of failure without its message text, which for some drivers quotes the values of the batch. */
-    static String describe(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof SQLException sql && sql.getSQLState() != null) {
-                return "SQLState " + sql.getSQLState() + ", " + t.getClass().getSimpleName();
-            }
-        }
-        Throwable root = failure;
-        while (root != null && root.getCause() != null) {
-            root = root.getCause();
-        }
-        return root == null ? "unknown" : root.getClass().getSimpleName();
+        LOG.warn("{} logins were not written ({}); their messages stay on the queue and are delivered again "
+                + "after the visibility timeout", exchange.getMessage().getBody(List.class).size(), SqlErrors.describe(cause));
     }
 }

@@ -167,6 +167,41 @@ class PipelineIT {
     }
 
     @Test
+    void rowsTheDatabaseRefusesAreDeadLetteredWhileTheRestOfTheirBatchIsWritten() throws Exception {
+        try (Fixture f = new Fixture()) {
+            try (Connection c = f.db(); Statement s = c.createStatement()) {
+                s.execute("""
+                        CREATE TABLE user_logins(user_id varchar(128), device_type varchar(32) CHECK (device_type IN ('android', 'ios')),
+                            masked_ip varchar(256), masked_device_id varchar(256), locale varchar(32) NOT NULL,
+                            app_version integer, create_date date)""");
+            }
+            Map<String, String> refused = new LinkedHashMap<>();
+            refused.put("{\"user_id\":\"no-locale-1\",\"device_type\":\"ios\",\"ip\":\"10.5.0.1\"}",
+                    "rejected by the database: SQLState 23502 (not-null violation)");
+            refused.put("{\"user_id\":\"no-locale-2\",\"device_type\":\"android\",\"locale\":null}",
+                    "rejected by the database: SQLState 23502 (not-null violation)");
+            refused.put("{\"user_id\":\"web\",\"device_type\":\"web\",\"locale\":\"US\"}",
+                    "rejected by the database: SQLState 23514 (check constraint violation)");
+            List<String> bodies = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                bodies.add("{\"user_id\":\"good-%d\",\"device_type\":\"android\",\"locale\":\"RU\",\"ip\":\"10.5.1.%d\"}".formatted(i, i));
+            }
+            bodies.addAll(3, refused.keySet());
+            try (LoginEtl.Running pipeline = LoginEtl.start(f.settings())) {
+                f.send(bodies);
+                await().atMost(60, SECONDS).until(() -> f.rows() == 10 && f.onQueue(f.deadLetterQueueUrl) == refused.size()
+                        && f.onQueue(f.queueUrl) == 0);
+            }
+            List<Message> deadLetters = f.drainDeadLetters();
+            assertEquals(refused.keySet(), deadLetters.stream().map(Message::body).collect(Collectors.toSet()));
+            for (Message m : deadLetters) {
+                assertEquals(refused.get(m.body()), m.messageAttributes().get(ErrorHandling.ERROR_REASON).stringValue());
+            }
+            assertEquals(10, f.allRows().stream().filter(r -> r.get("user_id").startsWith("good-")).count());
+        }
+    }
+
+    @Test
     void anExistingTableWithVarcharAppVersionGetsTheVersionAsSent() throws Exception {
         try (Fixture f = new Fixture()) {
             try (Connection c = f.db(); Statement s = c.createStatement()) {

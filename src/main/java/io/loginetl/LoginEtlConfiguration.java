@@ -13,7 +13,9 @@ import io.loginetl.db.WrittenMessages;
 import io.loginetl.mapping.JsonFlattener;
 import io.loginetl.mapping.LoginMapper;
 import io.loginetl.masking.PiiMasker;
+import io.loginetl.routes.ConsumptionGate;
 import io.loginetl.sqs.SqsBatchDeleter;
+import io.loginetl.sqs.SqsPollStrategy;
 import io.loginetl.sqs.SqsClients;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -73,21 +75,19 @@ public class LoginEtlConfiguration implements CamelConfiguration {
         UserLoginsTable table = prepareTable(dataSource);
         WrittenMessages written = new WrittenMessages(dataSource, retention);
         PipelineStats stats = new PipelineStats();
+        // a plain scheduler, not timer routes: its ticks must not count as activity for
+        // camel.main.duration-max-idle-seconds
+        ScheduledExecutorService scheduler = context.getExecutorServiceManager().newScheduledThreadPool(this, "login-etl", 1);
         context.addService(new ServiceSupport() {
-            private ScheduledExecutorService progress;
-
             @Override
             protected void doStart() {
-                // a plain scheduler, not a timer route: its ticks must not count as activity for
-                // camel.main.duration-max-idle-seconds
-                progress = context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "progress");
-                progress.scheduleAtFixedRate(stats::logProgress, progressInterval, progressInterval, TimeUnit.MILLISECONDS);
-                progress.scheduleWithFixedDelay(written::prune, 1, 60, TimeUnit.MINUTES);
+                scheduler.scheduleAtFixedRate(stats::logProgress, progressInterval, progressInterval, TimeUnit.MILLISECONDS);
+                scheduler.scheduleWithFixedDelay(written::prune, 1, 60, TimeUnit.MINUTES);
             }
 
             @Override
             protected void doStop() {
-                context.getExecutorServiceManager().shutdownNow(progress);
+                context.getExecutorServiceManager().shutdownNow(scheduler);
                 stats.logSummary();
                 sqs.close();
                 dataSource.close();
@@ -103,6 +103,8 @@ public class LoginEtlConfiguration implements CamelConfiguration {
         registry.bind("piiMasker", masker);
         registry.bind("sqsBatchDeleter", new SqsBatchDeleter(sqs, sqsQueue));
         registry.bind("pipelineStats", stats);
+        registry.bind("consumptionGate", new ConsumptionGate(context, dataSource, "login-ingest", scheduler));
+        registry.bind("sqsPollStrategy", new SqsPollStrategy());
     }
 
     private void applyLogLevel() {

@@ -52,7 +52,13 @@ public class ErrorHandling extends RouteConfigurationBuilder {
                     .logNewException(false)
                     .logHandled(false)
                     .process(ErrorHandling::describeDeadLetter)
-                    .to("direct:dead-letter");
+                    .to("direct:dead-letter")
+                .end()
+                .onException(Exception.class)
+                    .logExhausted(false)
+                    .process(exchange -> LOG.warn("message {} was not processed ({}); it stays on the queue",
+                            exchange.getMessage().getHeader(Sqs2Constants.MESSAGE_ID),
+                            SqlErrors.describe(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class))));
 
         // A batch the database refuses for a data reason holds bad rows: write it row by row instead.
         routeConfiguration(WRITER)
@@ -128,6 +134,7 @@ public class ErrorHandling extends RouteConfigurationBuilder {
     private static void holdBack(Exchange exchange) {
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         exchange.getContext().getRegistry().lookupByNameAndType("pipelineStats", PipelineStats.class).batchNotWritten();
+        exchange.getContext().getRegistry().lookupByNameAndType("consumptionGate", ConsumptionGate.class).databaseUnavailable(cause);
         LOG.warn("{} logins were not written ({}); their messages stay on the queue and are delivered again "
                 + "after the visibility timeout", exchange.getMessage().getBody(List.class).size(), SqlErrors.describe(cause));
     }

@@ -27,7 +27,9 @@ import io.loginetl.LoginEtl;
 import io.loginetl.PipelineStats;
 import io.loginetl.mapping.AppVersion;
 import io.loginetl.masking.PiiMasker;
+import io.loginetl.routes.ConsumptionGate;
 import io.loginetl.routes.ErrorHandling;
+import io.loginetl.sqs.SqsPollStrategy;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sqs.model.Message;
 
@@ -242,8 +244,9 @@ class PipelineIT {
                     // the batches were aggregated, their insert failed for good (retries exhausted) ...
                     await().atMost(60, SECONDS).until(() -> stats(pipeline).written() == 0
                             && stats(pipeline).deadLetters() == 0 && batchesHeldBack(pipeline) > 0);
-                    // ... and every message is still on the queue
+                    // ... every message is still on the queue, and polling has stopped
                     assertEquals(logins.size(), f.onQueue(f.queueUrl));
+                    assertTrue(gate(pipeline).isClosed());
                 } finally {
                     f.servers.startPostgres();
                 }
@@ -252,6 +255,67 @@ class PipelineIT {
             }
             assertEquals(logins.size(), f.allRows().stream().map(r -> r.get("user_id")).distinct().count());
             assertTrue(f.drainDeadLetters().isEmpty(), "a database outage must never dead-letter");
+        }
+    }
+
+    @Test
+    void aDatabaseOutageMidRunPausesPollingAndEveryMessageIsWrittenExactlyOnceAfterwards() throws Exception {
+        try (Fixture f = new Fixture(10)) {
+            Properties settings = f.settings();
+            settings.setProperty("sqs.visibility-timeout", "10");
+            settings.setProperty("db.retry.max-redeliveries", "2");
+            settings.setProperty("db.retry.initial-delay", "200");
+            settings.setProperty("db.connection-timeout", "1000");
+            List<String> logins = new ArrayList<>();
+            for (int i = 0; i < 3000; i++) {
+                logins.add("{\"user_id\":\"u-%04d\",\"ip\":\"10.6.%d.%d\",\"locale\":\"RU\"}".formatted(i, i / 250, i % 250));
+            }
+            f.send(logins);
+            try (LoginEtl.Running pipeline = LoginEtl.start(settings)) {
+                await().atMost(60, SECONDS).until(() -> f.rows() >= 300);
+                f.servers.stopPostgres();
+                try {
+                    await().atMost(60, SECONDS).until(() -> gate(pipeline).isClosed());
+                    Thread.sleep(10_000); // the outage itself: ten seconds without a database
+                    assertTrue(gate(pipeline).isClosed(), "polling resumed while the database was down");
+                } finally {
+                    f.servers.startPostgres();
+                }
+                await().atMost(120, SECONDS).until(() -> !gate(pipeline).isClosed());
+                await().atMost(120, SECONDS).until(() -> f.rows() == logins.size() && f.onQueue(f.queueUrl) == 0);
+            }
+            assertEquals(logins.size(), distinctUsers(f));
+            assertTrue(f.drainDeadLetters().isEmpty(), "a database outage must never dead-letter");
+        }
+    }
+
+    @Test
+    void whileSqsIsUnreachableThePipelineWaitsAndThenContinues() throws Exception {
+        try (Fixture f = new Fixture(5); TcpProxy proxy = new TcpProxy(java.net.URI.create(f.servers.sqsEndpoint()).getPort())) {
+            Properties settings = f.settings();
+            settings.setProperty("sqs.endpoint", "http://127.0.0.1:" + proxy.port());
+            // a receive cut mid-flight leaves its messages invisible until this runs out
+            settings.setProperty("sqs.visibility-timeout", "5");
+            List<String> first = new ArrayList<>();
+            List<String> second = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                first.add("{\"user_id\":\"a-%02d\",\"ip\":\"10.7.0.%d\"}".formatted(i, i));
+                second.add("{\"user_id\":\"b-%02d\",\"ip\":\"10.7.1.%d\"}".formatted(i, i));
+            }
+            try (LoginEtl.Running pipeline = LoginEtl.start(settings)) {
+                f.send(first);
+                await().atMost(60, SECONDS).until(() -> f.rows() == first.size() && f.onQueue(f.queueUrl) == 0);
+                proxy.cut();
+                SqsPollStrategy polling = pipeline.context().getRegistry().lookupByNameAndType("sqsPollStrategy", SqsPollStrategy.class);
+                await().atMost(60, SECONDS).until(polling::isFailing);
+                f.send(second); // straight to the server: the pipeline cannot see them
+                assertEquals(first.size(), f.rows());
+                proxy.restore();
+                await().atMost(90, SECONDS).until(() -> f.rows() == first.size() + second.size() && f.onQueue(f.queueUrl) == 0);
+                assertTrue(!polling.isFailing());
+            }
+            assertEquals(first.size() + second.size(), distinctUsers(f));
+            assertTrue(f.drainDeadLetters().isEmpty());
         }
     }
 
@@ -295,6 +359,14 @@ class PipelineIT {
         PipelineStats stats = pipeline.context().getRegistry().lookupByNameAndType("pipelineStats", PipelineStats.class);
         assertNotNull(stats);
         return stats;
+    }
+
+    private static ConsumptionGate gate(LoginEtl.Running pipeline) {
+        return pipeline.context().getRegistry().lookupByNameAndType("consumptionGate", ConsumptionGate.class);
+    }
+
+    private static long distinctUsers(Fixture f) throws java.sql.SQLException {
+        return f.allRows().stream().map(r -> r.get("user_id")).distinct().count();
     }
 
     private static long batchesHeldBack(LoginEtl.Running pipeline) {

@@ -106,6 +106,13 @@ final class Fixture implements AutoCloseable {
                 + Integer.parseInt(a.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
     }
 
+    /** Messages received by a consumer and not yet deleted (invisible). */
+    int inFlight(String url) {
+        return Integer.parseInt(sqs.getQueueAttributes(b -> b.queueUrl(url).attributeNames(
+                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes()
+                .get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
+    }
+
     /** Takes every dead letter off the dead-letter queue, with its attributes. */
     List<Message> drainDeadLetters() {
         List<Message> all = new ArrayList<>();

@@ -3,6 +3,7 @@ package io.loginetl.mapping;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.io.JsonEOFException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 
@@ -23,6 +24,9 @@ public final class DeadLetterReason {
             }
             if (t instanceof MismatchedInputException) {
                 return "not a login event: the JSON is not an object";
+            }
+            if (t instanceof StreamConstraintsException) {
+                return "not JSON: beyond the parser's limits (nesting depth, number or string length)";
             }
             if (t instanceof JsonEOFException p) {
                 return "not JSON: truncated" + at(p.getLocation());

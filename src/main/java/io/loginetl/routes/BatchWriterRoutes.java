@@ -59,7 +59,13 @@ public class BatchWriterRoutes extends EndpointRouteBuilder {
         from(direct("dead-letter")).routeId("login-dead-letter")
                 .setProperty("receiptHandle", header(Sqs2Constants.RECEIPT_HANDLE))
                 .removeHeaders("*", ErrorHandling.ERROR_REASON, ErrorHandling.SOURCE_MESSAGE_ID)
-                .to("{{dead-letter.uri}}")
+                .doTry()
+                    .to("{{dead-letter.uri}}")
+                .doCatch(Exception.class)
+                    .log(LoggingLevel.WARN, "io.loginetl.dead-letter", "message ${header.source_message_id} could not be "
+                            + "dead-lettered (${exception.class.simpleName}); it stays on the source queue")
+                    .stop()
+                .end()
                 .log(LoggingLevel.WARN, "io.loginetl.dead-letter",
                         "dead letter ${header.source_message_id}: ${header.error_reason}")
                 .setHeader(Sqs2Constants.RECEIPT_HANDLE, exchangeProperty("receiptHandle"))

@@ -24,7 +24,7 @@ import software.amazon.awssdk.services.sqs.model.Message;
 class JarCommandsIT {
 
     @Test
-    void drainsAQueueLoadedFromAJsonArrayFileThenExitsWhenIdleWithoutPrintingRawPiiOrSecretsEvenAtDebug() throws Exception {
+    void drainsAQueueLoadedFromAJsonArrayFileThenExitsWhenIdleWithoutPrintingRawPiiOrSecretsEvenAtTrace() throws Exception {
         JsonNode events = new ObjectMapper().readTree(Path.of("src/test/resources/logins.json").toFile());
         List<String> bodies = new ArrayList<>();
         Set<String> rawPii = new TreeSet<>();
@@ -44,11 +44,15 @@ class JarCommandsIT {
                 valid += isLogin ? 1 : 0;
             }
         }
+        // bodies whose parse errors quote the raw value (Jackson names the token it choked on)
+        bodies.add("\"198.51.100.77\"");
+        bodies.add("{\"user_id\":\"u-1\",\"device_id\": d593a47b5928}");
+        rawPii.addAll(List.of("198.51.100.77", "d593a47b5928"));
         try (Fixture f = new Fixture()) {
             f.send(bodies);
             Map<String, String> env = f.environment();
             env.put("CAMEL_MAIN_DURATIONMAXIDLESECONDS", "5");
-            env.put("LOG_LEVEL", "DEBUG");
+            env.put("LOG_LEVEL", "TRACE");
             env.put("DB_PASSWORD", "db-password-that-must-not-be-logged");
 
             JarProcess.Result run = JarProcess.run(env, Path.of("."), 180);
@@ -65,9 +69,32 @@ class JarCommandsIT {
             for (String secret : List.of(Fixture.MASKING_KEY, "db-password-that-must-not-be-logged")) {
                 assertFalse(run.out().contains(secret) || run.err().contains(secret), "a secret was logged");
             }
-            assertTrue(run.out().contains(" DEBUG "), "the run did not log at DEBUG");
+            assertTrue(run.out().contains(" TRACE "), "the run did not log at TRACE");
             assertTrue(run.out().contains("summary: " + valid + " rows written, 0 redeliveries skipped, " + (bodies.size() - valid) + " dead letters"),
                     run.out());
+        }
+    }
+
+    @Test
+    void whenTheDeadLetterQueueIsGoneBadMessagesStayOnTheSourceQueueAndNoRawValueIsLogged() throws Exception {
+        try (Fixture f = new Fixture()) {
+            f.send(List.of("{\"user_id\":\"first\"}"));
+            JarProcess process = JarProcess.start(f.environment(), Path.of("."), List.of("-Dsqs.visibility-timeout=2"));
+            org.awaitility.Awaitility.await().atMost(120, TimeUnit.SECONDS).until(() -> f.rows() == 1);
+            f.sqs.deleteQueue(b -> b.queueUrl(f.deadLetterQueueUrl));
+            List<String> bad = List.of("\"198.51.100.78\"", "{\"user_id\":\"u-2\",\"device_id\": d593a47b5929}",
+                    "{\"user_id\":\"u-3\",\"ip\":{\"v4\":\"198.51.100.79\"}}");
+            f.send(bad);
+            // each is tried, fails to reach the dead-letter queue, and comes back after 2 s: give it a few rounds
+            org.awaitility.Awaitility.await().atMost(120, TimeUnit.SECONDS)
+                    .until(() -> process.output().split("could not be dead-lettered", -1).length > 6);
+            process.terminate();
+            JarProcess.Result stopped = process.await(60);
+
+            assertEquals(bad.size(), f.onQueue(f.queueUrl), "a bad message was lost");
+            for (String raw : List.of("198.51.100.78", "d593a47b5929", "198.51.100.79")) {
+                assertFalse(stopped.out().contains(raw) || stopped.err().contains(raw), "raw value logged: " + raw);
+            }
         }
     }
 

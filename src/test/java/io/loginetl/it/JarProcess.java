@@ -74,6 +74,11 @@ final class JarProcess {
         }
     }
 
+    /** What it has printed on standard output so far. */
+    String output() throws IOException {
+        return Files.readString(out.toPath(), StandardCharsets.UTF_8);
+    }
+
     /** SIGTERM. */
     void terminate() {
         process.destroy();

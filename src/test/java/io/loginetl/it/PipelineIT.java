@@ -73,32 +73,46 @@ class PipelineIT {
     }
 
     @Test
-    void deadLettersEachBadKindWithItsReasonAndOriginalBodyWithoutHoldingUpTheOthers() throws Exception {
+    void aPoisonCorpusGivesRowsPlusDeadLettersEqualToMessagesEachDeadLetterWithItsReasonAndOriginalBody() throws Exception {
         Map<String, String> bad = new LinkedHashMap<>();
         bad.put("this is not json", "not JSON: syntax error at line 1, column 5");
         bad.put("{\"user_id\":\"u-x\",\"ip\":", "not JSON: truncated at line 1, column 23");
         bad.put("{\"foo\":\"oops\",\"bar\":\"123\"}", "not a login event: no user_id");
         bad.put("[1,2]", "not a login event: the JSON is not an object");
+        bad.put("\"198.51.100.31\"", "not a login event: the JSON is not an object");
         bad.put("{\"user_id\":\"\",\"ip\":\"10.9.9.9\"}", "user_id is empty");
+        bad.put("{\"user_id\":null,\"ip\":\"10.9.9.8\"}", "not a login event: no user_id");
         bad.put("{\"user_id\":\"u-y\",\"device_type\":\"" + "x".repeat(33) + "\"}",
                 "device_type is longer than the 32 characters of user_logins.device_type");
+        bad.put("{\"user_id\":\"" + "u".repeat(129) + "\"}", "user_id is longer than the 128 characters of user_logins.user_id");
         bad.put("{\"user_id\":\"u-z\",\"device_type\":7}", "device_type must be a string, not a number");
+        bad.put("{\"user_id\":true}", "user_id must be a string, not a boolean");
+        bad.put("{\"user_id\":\"u-o\",\"ip\":{\"v4\":\"10.9.9.7\"}}", "ip must be a single value, not a JSON object or array");
         bad.put("{\"user_id\":\"u-n\",\"device_id\":\"593\\u000047\"}",
                 "device_id contains a NUL character, which PostgreSQL text cannot store");
         bad.put("{\"user_id\":\"u-v\",\"app_version\":\"2.3.0-beta\"}",
                 "app_version is not a version of the form MAJOR[.MINOR[.PATCH]]");
         bad.put("{\"user_id\":\"u-w\",\"app_version\":\"1.1000\"}",
                 "app_version minor and patch must be below 1000 to fit the integer column");
+        bad.put("{\"user_id\":\"u-d\",\"deep\":" + "[".repeat(2000) + "]".repeat(2000) + "}",
+                "not JSON: beyond the parser's limits (nesting depth, number or string length)");
+        bad.put("{\"user_id\":\"u-big\",\"locale\":\"" + "l".repeat(250_000) + "\"}",
+                "locale is longer than the 32 characters of user_logins.locale");
+        List<String> good = List.of(
+                "{\"user_id\":\"good-1\",\"ip\":\"10.1.1.1\"}",
+                "{\"user_id\":\"good-2\",\"ip\":\"10.1.1.2\",\"unknown\":{\"a\":[1,{\"b\":null}]},\"extra\":true}",
+                "{\"user_id\":\"good-3\",\"nested\":" + "{\"n\":".repeat(200) + "1" + "}".repeat(200) + "}",
+                "{\"user_id\":\"good-4\",\"padding\":\"" + "p".repeat(250_000) + "\"}");
         List<String> bodies = new ArrayList<>(bad.keySet());
-        bodies.add(1, "{\"user_id\":\"good-1\",\"ip\":\"10.1.1.1\"}");
-        bodies.add("{\"user_id\":\"good-2\",\"ip\":\"10.1.1.2\"}");
+        bodies.addAll(3, good.subList(0, 2));
+        bodies.addAll(good.subList(2, 4));
 
         try (Fixture f = new Fixture()) {
             List<String> ids;
             try (LoginEtl.Running pipeline = LoginEtl.start(f.settings())) {
                 ids = f.send(bodies);
-                await().atMost(60, SECONDS).until(() -> f.rows() == 2 && f.onQueue(f.deadLetterQueueUrl) == bad.size()
-                        && f.onQueue(f.queueUrl) == 0);
+                await().atMost(60, SECONDS).until(() -> f.rows() == good.size()
+                        && f.onQueue(f.deadLetterQueueUrl) == bad.size() && f.onQueue(f.queueUrl) == 0);
                 assertEquals(bad.size(), stats(pipeline).deadLetters());
             }
             Map<String, String> idByBody = new HashMap<>();
@@ -108,11 +122,12 @@ class PipelineIT {
             List<Message> deadLetters = f.drainDeadLetters();
             assertEquals(bad.keySet(), deadLetters.stream().map(Message::body).collect(Collectors.toSet()));
             for (Message m : deadLetters) {
-                assertEquals(bad.get(m.body()), m.messageAttributes().get(ErrorHandling.ERROR_REASON).stringValue(), m.body());
+                String reason = m.messageAttributes().get(ErrorHandling.ERROR_REASON).stringValue();
+                assertEquals(bad.get(m.body()), reason, m.body().substring(0, Math.min(60, m.body().length())));
                 assertEquals(idByBody.get(m.body()), m.messageAttributes().get(ErrorHandling.SOURCE_MESSAGE_ID).stringValue());
                 assertEquals(Set.of(ErrorHandling.ERROR_REASON, ErrorHandling.SOURCE_MESSAGE_ID), m.messageAttributes().keySet());
             }
-            assertEquals(List.of("good-1", "good-2"), f.allRows().stream().map(r -> r.get("user_id")).toList());
+            assertEquals(List.of("good-1", "good-2", "good-3", "good-4"), f.allRows().stream().map(r -> r.get("user_id")).toList());
         }
     }
 

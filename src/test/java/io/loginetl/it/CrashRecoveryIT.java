@@ -59,11 +59,12 @@ class CrashRecoveryIT {
             List<Long> rowsAtKill = new ArrayList<>();
             for (int crash = 1; crash <= CRASHES; crash++) {
                 long before = Math.max(0, f.rows());
-                JarProcess p = JarProcess.start(env, Path.of("."), JVM);
-                // let it get going, then kill it at a random moment
-                await().atMost(120, SECONDS).until(() -> f.rows() > before);
-                Thread.sleep(random.nextInt(2_000));
-                p.kill();
+                try (JarProcess p = JarProcess.start(env, Path.of("."), JVM)) {
+                    // let it get going, then kill it at a random moment
+                    await().atMost(120, SECONDS).until(() -> f.rows() > before);
+                    Thread.sleep(random.nextInt(2_000));
+                    p.kill();
+                }
                 rowsAtKill.add(f.rows());
             }
             long afterCrashes = f.rows();
@@ -71,8 +72,10 @@ class CrashRecoveryIT {
             // processes become visible again within the 5 s visibility timeout)
             env.put("CAMEL_MAIN_DURATIONMAXIDLESECONDS", "10");
             for (int run = 0; run < 3 && (f.onQueue(f.queueUrl) > 0 || run == 0); run++) {
-                JarProcess.Result result = JarProcess.start(env, Path.of("."), JVM).await(300);
-                assertEquals(0, result.exit(), result.err());
+                try (JarProcess p = JarProcess.start(env, Path.of("."), JVM)) {
+                    JarProcess.Result result = p.await(300);
+                    assertEquals(0, result.exit(), result.err());
+                }
             }
 
             String context = "seed " + seed + ", rows after the crashes " + afterCrashes;

@@ -79,21 +79,22 @@ class JarCommandsIT {
     void whenTheDeadLetterQueueIsGoneBadMessagesStayOnTheSourceQueueAndNoRawValueIsLogged() throws Exception {
         try (Fixture f = new Fixture()) {
             f.send(List.of("{\"user_id\":\"first\"}"));
-            JarProcess process = JarProcess.start(f.environment(), Path.of("."), List.of("-Dsqs.visibility-timeout=2"));
-            org.awaitility.Awaitility.await().atMost(120, TimeUnit.SECONDS).until(() -> f.rows() == 1);
-            f.sqs.deleteQueue(b -> b.queueUrl(f.deadLetterQueueUrl));
-            List<String> bad = List.of("\"198.51.100.78\"", "{\"user_id\":\"u-2\",\"device_id\": d593a47b5929}",
-                    "{\"user_id\":\"u-3\",\"ip\":{\"v4\":\"198.51.100.79\"}}");
-            f.send(bad);
-            // each is tried, fails to reach the dead-letter queue, and comes back after 2 s: give it a few rounds
-            org.awaitility.Awaitility.await().atMost(120, TimeUnit.SECONDS)
-                    .until(() -> process.output().split("could not be dead-lettered", -1).length > 6);
-            process.terminate();
-            JarProcess.Result stopped = process.await(60);
+            try (JarProcess process = JarProcess.start(f.environment(), Path.of("."), List.of("-Dsqs.visibility-timeout=2"))) {
+                org.awaitility.Awaitility.await().atMost(120, TimeUnit.SECONDS).until(() -> f.rows() == 1);
+                f.sqs.deleteQueue(b -> b.queueUrl(f.deadLetterQueueUrl));
+                List<String> bad = List.of("\"198.51.100.78\"", "{\"user_id\":\"u-2\",\"device_id\": d593a47b5929}",
+                        "{\"user_id\":\"u-3\",\"ip\":{\"v4\":\"198.51.100.79\"}}");
+                f.send(bad);
+                // each is tried, fails to reach the dead-letter queue, and comes back after 2 s: give it a few rounds
+                org.awaitility.Awaitility.await().atMost(120, TimeUnit.SECONDS)
+                        .until(() -> process.output().split("could not be dead-lettered", -1).length > 6);
+                process.terminate();
+                JarProcess.Result stopped = process.await(60);
 
-            assertEquals(bad.size(), f.onQueue(f.queueUrl), "a bad message was lost");
-            for (String raw : List.of("198.51.100.78", "d593a47b5929", "198.51.100.79")) {
-                assertFalse(stopped.out().contains(raw) || stopped.err().contains(raw), "raw value logged: " + raw);
+                assertEquals(bad.size(), f.onQueue(f.queueUrl), "a bad message was lost");
+                for (String raw : List.of("198.51.100.78", "d593a47b5929", "198.51.100.79")) {
+                    assertFalse(stopped.out().contains(raw) || stopped.err().contains(raw), "raw value logged: " + raw);
+                }
             }
         }
     }
@@ -109,17 +110,18 @@ class JarCommandsIT {
                 bodies.add("{\"user_id\":\"u-%04d\",\"ip\":\"10.3.%d.%d\"}".formatted(i, i / 250, i % 250));
             }
             f.send(bodies);
-            JarProcess process = JarProcess.start(f.environment(), workingDirectory, List.of());
-            // every message received and held in the open batch, none written
-            org.awaitility.Awaitility.await().atMost(120, TimeUnit.SECONDS)
-                    .until(() -> f.inFlight(f.queueUrl) == bodies.size());
-            assertEquals(0, f.rows());
-            process.terminate();
-            JarProcess.Result stopped = process.await(60);
+            try (JarProcess process = JarProcess.start(f.environment(), workingDirectory, List.of())) {
+                // every message received and held in the open batch, none written
+                org.awaitility.Awaitility.await().atMost(120, TimeUnit.SECONDS)
+                        .until(() -> f.inFlight(f.queueUrl) == bodies.size());
+                assertEquals(0, f.rows());
+                process.terminate();
+                JarProcess.Result stopped = process.await(60);
 
-            assertEquals(0, stopped.exit(), stopped.err());
-            assertEquals(bodies.size(), f.rows());
-            assertEquals(0, f.onQueue(f.queueUrl));
+                assertEquals(0, stopped.exit(), stopped.err());
+                assertEquals(bodies.size(), f.rows());
+                assertEquals(0, f.onQueue(f.queueUrl));
+            }
         }
     }
 

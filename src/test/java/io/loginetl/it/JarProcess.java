@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** {@code target/login-etl.jar} in its own JVM, with only the environment a test gives it. */
-final class JarProcess {
+final class JarProcess implements AutoCloseable {
 
     static final Path JAR = Path.of("target/login-etl.jar").toAbsolutePath();
     private static final List<String> CONTRACT_VARIABLES = List.of("SQS_ENDPOINT", "SQS_QUEUE", "SQS_DEAD_LETTER_QUEUE",
@@ -54,8 +54,9 @@ final class JarProcess {
     /** Runs the jar to its end. */
     static Result run(Map<String, String> env, Path workingDirectory, int timeoutSeconds, String... args)
             throws IOException, InterruptedException {
-        JarProcess p = start(env, workingDirectory, List.of(), args);
-        return p.await(timeoutSeconds);
+        try (JarProcess p = start(env, workingDirectory, List.of(), args)) {
+            return p.await(timeoutSeconds);
+        }
     }
 
     /** Waits for the end and returns what it printed (the capture files are deleted). */
@@ -88,5 +89,15 @@ final class JarProcess {
     void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** Never leaves a process behind, whatever the test did. */
+    @Override
+    public void close() throws InterruptedException, IOException {
+        if (process.isAlive()) {
+            kill();
+        }
+        Files.deleteIfExists(out.toPath());
+        Files.deleteIfExists(err.toPath());
     }
 }

@@ -64,10 +64,21 @@ public class LoginEtlConfiguration implements CamelConfiguration {
     String logLevel;
     @PropertyInject(value = "progress.interval", defaultValue = "5000")
     long progressInterval;
+    @PropertyInject(value = "sqs.visibility-timeout", defaultValue = "60")
+    long visibilityTimeoutSeconds;
+    @PropertyInject(value = "batch.timeout", defaultValue = "1000")
+    long batchTimeoutMs;
+    @PropertyInject(value = "db.retry.max-redeliveries", defaultValue = "4")
+    int maxRedeliveries;
+    @PropertyInject(value = "db.retry.initial-delay", defaultValue = "500")
+    long retryInitialDelayMs;
+    @PropertyInject(value = "db.retry.max-delay", defaultValue = "10000")
+    long retryMaxDelayMs;
 
     @Override
     public void configure(CamelContext context) throws Exception {
         applyLogLevel();
+        warnIfVisibilityTimeoutIsShort();
         PiiMasker masker = masker();
         HikariDataSource dataSource = dataSource();
         SqsClient sqs = SqsClients.create(sqsEndpoint, awsRegion, awsAccessKeyId, awsSecretAccessKey);
@@ -116,6 +127,23 @@ public class LoginEtlConfiguration implements CamelConfiguration {
             throw new ConfigurationException("LOG_LEVEL", "is '" + logLevel + "'; use one of ERROR, WARN, INFO, DEBUG, TRACE");
         }
         Configurator.setRootLevel(level);
+    }
+
+    /**
+     * A batch can take {@code batch.timeout} plus every write attempt and back-off delay; messages whose visibility
+     * runs out meanwhile come back while still being written (no second row, but wasted work). RELIABILITY.md.
+     */
+    private void warnIfVisibilityTimeoutIsShort() {
+        long budget = batchTimeoutMs + (maxRedeliveries + 1L) * dbConnectionTimeout;
+        for (int i = 0, delay = (int) retryInitialDelayMs; i < maxRedeliveries; i++, delay *= 2) {
+            budget += Math.min(delay, retryMaxDelayMs);
+        }
+        if (visibilityTimeoutSeconds * 1000 < budget) {
+            org.slf4j.LoggerFactory.getLogger(LoginEtlConfiguration.class).warn(
+                    "sqs.visibility-timeout ({} s) is shorter than the longest a batch can take ({} s): messages of a "
+                            + "batch still being retried will be delivered again (no second row, but wasted work)",
+                    visibilityTimeoutSeconds, (budget + 999) / 1000);
+        }
     }
 
     private PiiMasker masker() {

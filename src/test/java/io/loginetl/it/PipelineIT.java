@@ -291,7 +291,7 @@ class PipelineIT {
                 f.servers.stopPostgres();
                 try {
                     await().atMost(60, SECONDS).until(() -> gate(pipeline).isClosed());
-                    Thread.sleep(10_000); // the outage itself: ten seconds without a database
+                    Thread.sleep(15_000); // the outage itself: fifteen seconds without a database
                     assertTrue(gate(pipeline).isClosed(), "polling resumed while the database was down");
                 } finally {
                     f.servers.startPostgres();

@@ -78,6 +78,16 @@ final class Fixture implements AutoCloseable {
         return env;
     }
 
+    /** {@code count} valid logins, user ids {@code prefix-0000}, {@code prefix-0001}, ... (unique per test), ips 10.x.y.z. */
+    static List<String> logins(String prefix, int count) {
+        List<String> logins = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            logins.add("{\"user_id\":\"%s-%04d\",\"ip\":\"10.%d.%d.%d\",\"locale\":\"RU\"}"
+                    .formatted(prefix, i, prefix.length(), i / 250, i % 250));
+        }
+        return logins;
+    }
+
     /** Sends the bodies; returns their SQS message ids in order. */
     List<String> send(List<String> bodies) {
         List<String> ids = new ArrayList<>();

@@ -105,10 +105,7 @@ class JarCommandsIT {
             // only these two keys here: every other setting falls back to the packaged application.properties;
             // a batch this large and this slow is written only because the pipeline is stopped
             Files.writeString(workingDirectory.resolve("application.properties"), "batch.size = 100000\nbatch.timeout = 600000\n");
-            List<String> bodies = new ArrayList<>();
-            for (int i = 0; i < 500; i++) {
-                bodies.add("{\"user_id\":\"u-%04d\",\"ip\":\"10.3.%d.%d\"}".formatted(i, i / 250, i % 250));
-            }
+            List<String> bodies = Fixture.logins("u", 500);
             f.send(bodies);
             try (JarProcess process = JarProcess.start(f.environment(), workingDirectory, List.of())) {
                 // every message received and held in the open batch, none written

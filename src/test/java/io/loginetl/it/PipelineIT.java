@@ -165,10 +165,7 @@ class PipelineIT {
             settings.setProperty("sqs.visibility-timeout", "2");
             settings.setProperty("batch.size", "1000");
             settings.setProperty("batch.timeout", "5000");
-            List<String> logins = new ArrayList<>();
-            for (int i = 0; i < 20; i++) {
-                logins.add("{\"user_id\":\"u-%02d\",\"ip\":\"10.4.0.%d\"}".formatted(i, i));
-            }
+            List<String> logins = new ArrayList<>(Fixture.logins("u", 20));
             logins.add("{\"user_id\":\"twice\",\"ip\":\"10.4.1.1\"}");
             logins.add("{\"user_id\":\"twice\",\"ip\":\"10.4.1.1\"}");
             try (LoginEtl.Running pipeline = LoginEtl.start(settings)) {
@@ -248,10 +245,7 @@ class PipelineIT {
             settings.setProperty("db.retry.max-redeliveries", "1");
             settings.setProperty("db.retry.initial-delay", "100");
             settings.setProperty("db.connection-timeout", "1000");
-            List<String> logins = new ArrayList<>();
-            for (int i = 0; i < 30; i++) {
-                logins.add("{\"user_id\":\"u-%02d\",\"ip\":\"10.2.0.%d\"}".formatted(i, i));
-            }
+            List<String> logins = new ArrayList<>(Fixture.logins("u", 30));
             try (LoginEtl.Running pipeline = LoginEtl.start(settings)) {
                 f.servers.stopPostgres();
                 try {
@@ -281,10 +275,7 @@ class PipelineIT {
             settings.setProperty("db.retry.max-redeliveries", "2");
             settings.setProperty("db.retry.initial-delay", "200");
             settings.setProperty("db.connection-timeout", "1000");
-            List<String> logins = new ArrayList<>();
-            for (int i = 0; i < 3000; i++) {
-                logins.add("{\"user_id\":\"u-%04d\",\"ip\":\"10.6.%d.%d\",\"locale\":\"RU\"}".formatted(i, i / 250, i % 250));
-            }
+            List<String> logins = new ArrayList<>(Fixture.logins("u", 3000));
             f.send(logins);
             try (LoginEtl.Running pipeline = LoginEtl.start(settings)) {
                 await().atMost(60, SECONDS).until(() -> f.rows() >= 300);
@@ -311,12 +302,8 @@ class PipelineIT {
             settings.setProperty("sqs.endpoint", "http://127.0.0.1:" + proxy.port());
             // a receive cut mid-flight leaves its messages invisible until this runs out
             settings.setProperty("sqs.visibility-timeout", "5");
-            List<String> first = new ArrayList<>();
-            List<String> second = new ArrayList<>();
-            for (int i = 0; i < 50; i++) {
-                first.add("{\"user_id\":\"a-%02d\",\"ip\":\"10.7.0.%d\"}".formatted(i, i));
-                second.add("{\"user_id\":\"b-%02d\",\"ip\":\"10.7.1.%d\"}".formatted(i, i));
-            }
+            List<String> first = Fixture.logins("a", 50);
+            List<String> second = Fixture.logins("b", 50);
             try (LoginEtl.Running pipeline = LoginEtl.start(settings)) {
                 f.send(first);
                 await().atMost(60, SECONDS).until(() -> f.rows() == first.size() && f.onQueue(f.queueUrl) == 0);

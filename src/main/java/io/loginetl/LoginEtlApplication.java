@@ -1,8 +1,10 @@
 package io.loginetl;
 
 import java.util.Arrays;
+import java.util.List;
 
 import io.loginetl.demo.DemoCommand;
+import io.loginetl.vault.VaultCommands;
 import org.apache.camel.main.Main;
 import sun.misc.Signal;
 
@@ -13,10 +15,13 @@ import sun.misc.Signal;
 public final class LoginEtlApplication {
 
     static final String USAGE = """
-            usage: java -jar login-etl.jar [demo]
-              (no command)  run the pipeline with the configuration of application.properties and the
-                            environment (SQS_QUEUE, DB_URL, PII_MASKING_KEY, ...) until stopped
-              demo          run it on an in-process SQS and PostgreSQL with generated logins, print a summary""";
+            usage: java -jar login-etl.jar [demo | recover MASKED... | forget MASKED... | rekey] [--reason TEXT]
+              (no command)      run the pipeline with the configuration of application.properties and the
+                                environment (SQS_QUEUE, DB_URL, PII_MASKING_KEY, ...) until stopped
+              demo              run it on an in-process SQS and PostgreSQL with generated logins, print a summary
+              recover MASKED... print MASKED<TAB>ORIGINAL from the vault (needs PII_VAULT_KEY; audited)
+              forget MASKED...  erase the originals of those masked values from the vault (audited)
+              rekey             re-encrypt every vault entry under the first key of PII_VAULT_KEY (audited)""";
 
     private LoginEtlApplication() {
     }
@@ -35,6 +40,9 @@ public final class LoginEtlApplication {
             }
             if (args[0].equals("demo") && args.length == 1) {
                 return new DemoCommand(System.out).run();
+            }
+            if (List.of("recover", "forget", "rekey").contains(args[0])) {
+                return VaultCommands.run(args, System.out, System.err);
             }
             System.err.println(USAGE);
             System.err.println("login-etl: unknown arguments: " + String.join(" ", Arrays.asList(args)));

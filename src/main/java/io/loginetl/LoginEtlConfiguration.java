@@ -16,6 +16,7 @@ import io.loginetl.masking.PiiMasker;
 import io.loginetl.routes.ConsumptionGate;
 import io.loginetl.sqs.SqsBatchDeleter;
 import io.loginetl.sqs.SqsPollStrategy;
+import io.loginetl.vault.VaultKeys;
 import io.loginetl.sqs.SqsClients;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -60,6 +61,8 @@ public class LoginEtlConfiguration implements CamelConfiguration {
     long dbConnectionTimeout;
     @PropertyInject(value = "pii.masking.secret", defaultValue = "")
     String maskingKey;
+    @PropertyInject(value = "pii.vault.secret", defaultValue = "")
+    String vaultKey;
     @PropertyInject(value = "log.level", defaultValue = "")
     String logLevel;
     @PropertyInject(value = "progress.interval", defaultValue = "5000")
@@ -157,7 +160,22 @@ public class LoginEtlConfiguration implements CamelConfiguration {
             throw new ConfigurationException("PII_MASKING_KEY",
                     "has " + key.length + " bytes; it needs at least " + PiiMasker.MIN_KEY_BYTES);
         }
-        return new PiiMasker(key);
+        return new PiiMasker(key, vaultKeys());
+    }
+
+    private VaultKeys vaultKeys() {
+        var log = org.slf4j.LoggerFactory.getLogger(LoginEtlConfiguration.class);
+        if (vaultKey.isBlank()) {
+            log.warn("PII_VAULT_KEY is not set: no vault is kept, so the originals of masked values cannot be recovered later");
+            return null;
+        }
+        try {
+            VaultKeys keys = VaultKeys.parse(vaultKey);
+            log.info("vault on: originals are kept encrypted under vault key {}", keys.newestId());
+            return keys;
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException("PII_VAULT_KEY", e.getMessage());
+        }
     }
 
     private HikariDataSource dataSource() {

@@ -48,6 +48,7 @@ public final class UserLoginsTable {
         try (Statement s = c.createStatement()) {
             s.execute(resource("db/user_logins.sql"));
             s.execute(resource("db/login_etl_messages.sql"));
+            s.execute(resource("db/login_etl_vault.sql"));
         } catch (SQLException e) {
             // two instances starting together can race on CREATE TABLE IF NOT EXISTS; the loser sees 23505/42P07
             if (!"23505".equals(e.getSQLState()) && !"42P07".equals(e.getSQLState())) {
@@ -90,6 +91,11 @@ public final class UserLoginsTable {
                     + "; login-etl writes integer or varchar", "42804");
         };
         return new UserLoginsTable(lengths, appVersionType);
+    }
+
+    /** The vault and audit tables' DDL (idempotent), for the vault commands, which may run before any pipeline. */
+    public static String vaultDdl() {
+        return resource("db/login_etl_vault.sql");
     }
 
     /** The declared length of a character column, or null when unlimited or not a character column. */

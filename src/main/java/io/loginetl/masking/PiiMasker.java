@@ -8,6 +8,7 @@ import java.util.Map;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
+import io.loginetl.vault.VaultKeys;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
@@ -17,7 +18,8 @@ import org.apache.camel.Processor;
  * key nobody can test guesses, which is what defeats brute force over the small IPv4 space.
  * <p>
  * As a {@link Processor} it replaces the raw {@code ip} and {@code device_id} of a login row with
- * {@code masked_ip} and {@code masked_device_id}; null stays null.
+ * {@code masked_ip} and {@code masked_device_id}; null stays null. With a vault it also seals each original under
+ * the vault key ({@code vault_ip}, {@code vault_device_id}, {@code vault_key_id}), for the vault table.
  */
 public final class PiiMasker implements Processor {
 
@@ -25,8 +27,15 @@ public final class PiiMasker implements Processor {
     private static final String ALGORITHM = "HmacSHA256";
 
     private final ThreadLocal<Mac> mac;
+    private final VaultKeys vault;
 
     public PiiMasker(byte[] key) {
+        this(key, null);
+    }
+
+    /** @param vault the vault's keys, or null to keep no recoverable originals */
+    public PiiMasker(byte[] key, VaultKeys vault) {
+        this.vault = vault;
         if (key == null || key.length < MIN_KEY_BYTES) {
             throw new IllegalArgumentException("the masking key must have at least " + MIN_KEY_BYTES + " bytes");
         }
@@ -54,7 +63,18 @@ public final class PiiMasker implements Processor {
     public void process(Exchange exchange) throws Exception {
         @SuppressWarnings("unchecked")
         Map<String, Object> row = exchange.getMessage().getMandatoryBody(Map.class);
-        row.put("masked_ip", mask((String) row.remove("ip")));
-        row.put("masked_device_id", mask((String) row.remove("device_id")));
+        String ip = (String) row.remove("ip");
+        String deviceId = (String) row.remove("device_id");
+        String maskedIp = mask(ip);
+        String maskedDeviceId = mask(deviceId);
+        row.put("masked_ip", maskedIp);
+        row.put("masked_device_id", maskedDeviceId);
+        row.put("vault_key_id", vault == null ? null : vault.newestId());
+        row.put("vault_ip", seal(maskedIp, ip));
+        row.put("vault_device_id", seal(maskedDeviceId, deviceId));
+    }
+
+    private byte[] seal(String masked, String original) {
+        return vault == null || original == null ? null : vault.seal(masked, original);
     }
 }

@@ -15,17 +15,25 @@ import org.apache.camel.component.aws2.sqs.Sqs2Operations;
 public class BatchWriterRoutes extends EndpointRouteBuilder {
 
     /**
-     * One row, written only if its SQS message id is new: the id goes into {@code login_etl_messages} and the row
-     * into {@code user_logins} in the same statement, so a redelivered message never makes a second row while
+     * One row, written only if its SQS message id is new: the id goes into {@code login_etl_messages}, the sealed
+     * originals into {@code login_etl_vault} (once per masked value, when a vault key is set) and the row into
+     * {@code user_logins}, all in the same statement, so a redelivered message never makes a second row while
      * two messages with equal content stay two rows. The casts type the parameters for PostgreSQL.
      */
     static String insert(String appVersionType) {
         return "WITH fresh AS (INSERT INTO login_etl_messages (message_id) VALUES (:#sqs_message_id)"
-                + " ON CONFLICT (message_id) DO NOTHING RETURNING message_id)"
+                + " ON CONFLICT (message_id) DO NOTHING RETURNING message_id),"
+                + vault("ip") + "," + vault("device_id")
                 + " INSERT INTO user_logins (user_id, device_type, masked_ip, masked_device_id, locale, app_version, create_date)"
                 + " SELECT CAST(:#user_id AS varchar), CAST(:#device_type AS varchar), CAST(:#masked_ip AS varchar),"
                 + " CAST(:#masked_device_id AS varchar), CAST(:#locale AS varchar), CAST(:#app_version AS " + appVersionType + "),"
                 + " CAST(:#create_date AS date) FROM fresh";
+    }
+
+    private static String vault(String field) {
+        return " vault_" + field + " AS (INSERT INTO login_etl_vault (masked, key_id, sealed)"
+                + " SELECT CAST(:#masked_" + field + " AS varchar), CAST(:#vault_key_id AS varchar), CAST(:#vault_" + field + " AS bytea)"
+                + " FROM fresh WHERE CAST(:#vault_" + field + " AS bytea) IS NOT NULL ON CONFLICT (masked) DO NOTHING)";
     }
 
     @Override

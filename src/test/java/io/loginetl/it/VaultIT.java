@@ -1,0 +1,156 @@
+package io.loginetl.it;
+
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import io.loginetl.LoginEtl;
+import io.loginetl.masking.PiiMasker;
+import org.junit.jupiter.api.Test;
+
+/** The vault end to end: the pipeline keeps the originals encrypted, the jar's recover/forget/rekey use them. */
+class VaultIT {
+
+    private static final String KEY_1 = Base64.getEncoder().encodeToString(bytes(7));
+    private static final String KEY_2 = Base64.getEncoder().encodeToString(bytes(9));
+    private static final PiiMasker MASKER = new PiiMasker(Fixture.MASKING_KEY.getBytes(StandardCharsets.UTF_8));
+
+    @Test
+    void holdersOfTheKeyRecoverExactlyTheOriginalsOthersNothingForgetErasesAndEveryCallIsAudited() throws Exception {
+        List<String> ips = List.of("199.172.111.135", "203.0.113.9", "198.51.100.4");
+        List<String> devices = List.of("593-47-5928", "111-22-3333");
+        try (Fixture f = new Fixture()) {
+            List<String> logins = new ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                logins.add("{\"user_id\":\"v-%d\",\"ip\":\"%s\",\"device_id\":\"%s\"}".formatted(i, ips.get(i % 3), devices.get(i % 2)));
+            }
+            Properties settings = f.settings();
+            settings.setProperty("pii.vault.secret", KEY_1);
+            try (LoginEtl.Running pipeline = LoginEtl.start(settings)) {
+                f.send(logins);
+                await().atMost(60, SECONDS).until(() -> f.rows() == logins.size());
+            }
+            // one vault entry per distinct masked value, and no raw value outside the vault's ciphertext
+            assertEquals(ips.size() + devices.size(), count(f, "SELECT count(*) FROM login_etl_vault"));
+            Map<String, String> env = f.environment();
+            env.put("PII_VAULT_KEY", KEY_1);
+            String maskedIp = MASKER.mask(ips.get(0));
+            String maskedDevice = MASKER.mask(devices.get(0));
+
+            JarProcess.Result recovered = JarProcess.run(env, Path.of("."), 60, "recover", maskedIp, maskedDevice, "--reason", "ticket 42");
+            assertEquals(0, recovered.exit(), recovered.err());
+            assertEquals(List.of(maskedIp + "\t" + ips.get(0), maskedDevice + "\t" + devices.get(0)), recovered.out().lines().toList());
+
+            env.put("PII_VAULT_KEY", KEY_2);
+            JarProcess.Result wrongKey = JarProcess.run(env, Path.of("."), 60, "recover", maskedIp);
+            assertTrue(wrongKey.exit() != 0);
+            assertEquals("", wrongKey.out());
+            assertEquals(1, wrongKey.err().lines().count(), wrongKey.err());
+            assertFalse(wrongKey.err().contains(ips.get(0)));
+
+            env.put("PII_VAULT_KEY", KEY_1);
+            JarProcess.Result forgot = JarProcess.run(env, Path.of("."), 60, "forget", maskedIp, "--reason", "erasure request");
+            assertEquals(0, forgot.exit(), forgot.err());
+            JarProcess.Result afterForget = JarProcess.run(env, Path.of("."), 60, "recover", maskedIp);
+            assertEquals(1, afterForget.exit());
+            assertEquals("", afterForget.out());
+            assertEquals(1, count(f, "SELECT count(*) FROM user_logins WHERE masked_ip = '" + maskedIp + "'") > 0 ? 1 : 0,
+                    "the masked value stays for duplicate analysis");
+
+            try (Connection c = f.db(); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT action, os_user, reason, masked_values, outcome FROM login_etl_audit ORDER BY id")) {
+                List<String> audit = new ArrayList<>();
+                while (rs.next()) {
+                    audit.add(rs.getString(1) + "|" + rs.getString(3) + "|" + Arrays.toString((Object[]) rs.getArray(4).getArray())
+                            + "|" + rs.getString(5));
+                    assertFalse(rs.getString(2) == null || rs.getString(2).isBlank(), "no OS user recorded");
+                }
+                assertEquals(List.of(
+                        "recover|ticket 42|[" + maskedIp + ", " + maskedDevice + "]|recovered 2 of 2",
+                        "recover|null|[" + maskedIp + "]|recovered 0 of 1, 1 not opened by the key",
+                        "forget|erasure request|[" + maskedIp + "]|erased 1 of 1",
+                        "recover|null|[" + maskedIp + "]|recovered 0 of 1, 1 not in the vault"), audit);
+            }
+            assertNoRawValueOutsideTheVault(f, ips, devices);
+        }
+    }
+
+    @Test
+    void rekeyMovesEveryEntryToTheNewKeyAndOldKeysDecryptUntilThen() throws Exception {
+        try (Fixture f = new Fixture()) {
+            Properties settings = f.settings();
+            settings.setProperty("pii.vault.secret", KEY_1);
+            try (LoginEtl.Running pipeline = LoginEtl.start(settings)) {
+                f.send(List.of("{\"user_id\":\"r-1\",\"ip\":\"10.11.0.1\",\"device_id\":\"d-1\"}"));
+                await().atMost(60, SECONDS).until(() -> f.rows() == 1);
+            }
+            Map<String, String> env = f.environment();
+            String masked = MASKER.mask("10.11.0.1");
+            env.put("PII_VAULT_KEY", KEY_2 + "," + KEY_1); // rotation: the new key first, the old one still decrypts
+            assertEquals(masked + "\t10.11.0.1", JarProcess.run(env, Path.of("."), 60, "recover", masked).out().strip());
+
+            JarProcess.Result rekey = JarProcess.run(env, Path.of("."), 60, "rekey", "--reason", "rotation");
+            assertEquals(0, rekey.exit(), rekey.err());
+
+            env.put("PII_VAULT_KEY", KEY_2); // the old key retired
+            JarProcess.Result recovered = JarProcess.run(env, Path.of("."), 60, "recover", masked);
+            assertEquals(0, recovered.exit(), recovered.err());
+            assertEquals(masked + "\t10.11.0.1", recovered.out().strip());
+        }
+    }
+
+    /** Every table but the vault, dumped as text: no raw ip or device id anywhere. */
+    private static void assertNoRawValueOutsideTheVault(Fixture f, List<String> ips, List<String> devices) throws Exception {
+        for (String table : List.of("user_logins", "login_etl_messages", "login_etl_audit")) {
+            try (Connection c = f.db(); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT t::text FROM " + table + " t")) {
+                while (rs.next()) {
+                    for (String raw : concat(ips, devices)) {
+                        assertFalse(rs.getString(1).contains(raw), "raw value in " + table);
+                    }
+                }
+            }
+        }
+        try (Connection c = f.db(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT sealed FROM login_etl_vault")) {
+            while (rs.next()) {
+                String bytes = new String(rs.getBytes(1), StandardCharsets.ISO_8859_1);
+                for (String raw : concat(ips, devices)) {
+                    assertFalse(bytes.contains(raw), "plaintext in the vault");
+                }
+            }
+        }
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+
+    private static long count(Fixture f, String sql) throws Exception {
+        try (Connection c = f.db(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static byte[] bytes(int value) {
+        byte[] key = new byte[32];
+        Arrays.fill(key, (byte) value);
+        return key;
+    }
+}

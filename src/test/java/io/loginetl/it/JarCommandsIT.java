@@ -54,6 +54,9 @@ class JarCommandsIT {
             env.put("CAMEL_MAIN_DURATIONMAXIDLESECONDS", "5");
             env.put("LOG_LEVEL", "TRACE");
             env.put("DB_PASSWORD", "db-password-that-must-not-be-logged");
+            String vaultKey = java.util.Base64.getEncoder().encodeToString("vault-key-that-must-not-be-logged".substring(0, 32)
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            env.put("PII_VAULT_KEY", vaultKey);
 
             JarProcess.Result run = JarProcess.run(env, Path.of("."), 180);
 
@@ -66,10 +69,11 @@ class JarCommandsIT {
             for (String pii : rawPii) {
                 assertFalse(run.out().contains(pii) || run.err().contains(pii), "raw value printed: " + pii.charAt(0) + "...");
             }
-            for (String secret : List.of(Fixture.MASKING_KEY, "db-password-that-must-not-be-logged")) {
+            for (String secret : List.of(Fixture.MASKING_KEY, "db-password-that-must-not-be-logged", vaultKey)) {
                 assertFalse(run.out().contains(secret) || run.err().contains(secret), "a secret was logged");
             }
             assertTrue(run.out().contains(" TRACE "), "the run did not log at TRACE");
+            assertTrue(run.out().contains("vault on"), "the run kept no vault");
             assertTrue(run.out().contains("summary: " + valid + " rows written, 0 redeliveries skipped, " + (bodies.size() - valid) + " dead letters"),
                     run.out());
         }

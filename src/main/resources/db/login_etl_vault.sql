@@ -7,6 +7,11 @@ CREATE TABLE IF NOT EXISTS login_etl_vault(
     sealed bytea NOT NULL,
     created_at timestamptz NOT NULL DEFAULT now());
 
+-- Masked values whose originals were erased by `forget`: the pipeline never puts them back into the vault.
+CREATE TABLE IF NOT EXISTS login_etl_forgotten(
+    masked varchar(64) PRIMARY KEY,
+    forgotten_at timestamptz NOT NULL DEFAULT now());
+
 -- Every recover, forget and rekey: who, when, why, which masked values. Never the originals.
 CREATE TABLE IF NOT EXISTS login_etl_audit(
     id bigserial PRIMARY KEY,

@@ -91,7 +91,7 @@ public class LoginEtlConfiguration implements CamelConfiguration {
         PipelineStats stats = new PipelineStats();
         // a plain scheduler, not timer routes: its ticks must not count as activity for
         // camel.main.duration-max-idle-seconds
-        ScheduledExecutorService scheduler = context.getExecutorServiceManager().newScheduledThreadPool(this, "login-etl", 1);
+        ScheduledExecutorService scheduler = context.getExecutorServiceManager().newScheduledThreadPool(this, "login-etl", 2);
         context.addService(new ServiceSupport() {
             @Override
             protected void doStart() {
@@ -183,9 +183,7 @@ public class LoginEtlConfiguration implements CamelConfiguration {
             throw new ConfigurationException("DB_URL",
                     "is not set: give the JDBC URL of the target PostgreSQL, e.g. jdbc:postgresql://localhost:5432/postgres");
         }
-        if (!dbUrl.startsWith("jdbc:postgresql:")) {
-            throw new ConfigurationException("DB_URL", "must be a PostgreSQL JDBC URL starting with jdbc:postgresql://");
-        }
+        checkDbUrl(dbUrl);
         HikariConfig config = new HikariConfig();
         config.setPoolName("login-etl");
         config.setJdbcUrl(dbUrl);
@@ -200,6 +198,11 @@ public class LoginEtlConfiguration implements CamelConfiguration {
         // the pool must not fail the start: the table check below reports an unreachable database in one line
         config.setInitializationFailTimeout(-1);
         config.addDataSourceProperty("reWriteBatchedInserts", "true");
+        // a database that stops answering without refusing must fail a write, not hang it: the retry and the
+        // pause depend on an exception
+        config.addDataSourceProperty("tcpKeepAlive", "true");
+        config.addDataSourceProperty("socketTimeout", "60");
+        config.addDataSourceProperty("options", "-c statement_timeout=30000");
         config.addDataSourceProperty("ApplicationName", "login-etl");
         return new HikariDataSource(config);
     }
@@ -232,6 +235,13 @@ public class LoginEtlConfiguration implements CamelConfiguration {
 
     private static String sqsSetting(String setting) {
         return "SQS_ENDPOINT/AWS_REGION (for " + setting + ")";
+    }
+
+    /** DB_URL must be a PostgreSQL JDBC URL (anything else would be echoed, password and all, by DriverManager). */
+    public static void checkDbUrl(String url) {
+        if (!url.startsWith("jdbc:postgresql:")) {
+            throw new ConfigurationException("DB_URL", "must be a PostgreSQL JDBC URL starting with jdbc:postgresql://");
+        }
     }
 
     private static UserLoginsTable prepareTable(HikariDataSource dataSource) {

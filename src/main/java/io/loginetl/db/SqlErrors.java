@@ -50,6 +50,26 @@ public final class SqlErrors {
         return state != null && (state.startsWith("22") || state.startsWith("23"));
     }
 
+    /**
+     * True when the database cannot be reached or cannot take writes: connection failures (class 08), server
+     * shutdown (57P0x), insufficient resources (53), read-only (25006), or no connection from the pool at all.
+     * Only these pause polling; a deadlock or a bug is retried without pausing.
+     */
+    public static boolean isUnavailable(Throwable failure) {
+        String state = sqlState(failure);
+        if (state != null && (state.startsWith("08") || state.startsWith("57P0") || state.startsWith("53")
+                || state.equals("25006"))) {
+            return true;
+        }
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLTransientConnectionException || t instanceof java.net.ConnectException
+                    || t.getClass().getSimpleName().equals("CannotGetJdbcConnectionException")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The dead-letter reason for a row the database refused. */
     public static String rejectionReason(Throwable failure) {
         String state = sqlState(failure);

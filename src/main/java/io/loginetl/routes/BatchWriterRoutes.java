@@ -33,7 +33,9 @@ public class BatchWriterRoutes extends EndpointRouteBuilder {
     private static String vault(String field) {
         return " vault_" + field + " AS (INSERT INTO login_etl_vault (masked, key_id, sealed)"
                 + " SELECT CAST(:#masked_" + field + " AS varchar), CAST(:#vault_key_id AS varchar), CAST(:#vault_" + field + " AS bytea)"
-                + " FROM fresh WHERE CAST(:#vault_" + field + " AS bytea) IS NOT NULL ON CONFLICT (masked) DO NOTHING)";
+                + " FROM fresh WHERE CAST(:#vault_" + field + " AS bytea) IS NOT NULL"
+                + " AND NOT EXISTS (SELECT 1 FROM login_etl_forgotten f WHERE f.masked = CAST(:#masked_" + field + " AS varchar))"
+                + " ON CONFLICT (masked) DO NOTHING)";
     }
 
     @Override
@@ -53,6 +55,8 @@ public class BatchWriterRoutes extends EndpointRouteBuilder {
         // ones commit and only the bad ones go to the dead-letter endpoint (ErrorHandling.ROW).
         from(direct("write-rows")).routeId("login-rows-writer")
                 .split(body())
+                    // once the database is gone, the remaining rows stay on the queue rather than each waiting it out
+                    .filter(method("consumptionGate", "isOpen"))
                     .setBody(exchange -> List.of(exchange.getMessage().getBody()))
                     .to(direct("write-row"));
 

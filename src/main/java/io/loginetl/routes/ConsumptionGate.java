@@ -44,6 +44,10 @@ public final class ConsumptionGate {
         return closed.get();
     }
 
+    public boolean isOpen() {
+        return !closed.get();
+    }
+
     /** The writer gave up on a batch for a reason that is not the data's: pause consumption until the database answers. */
     public void databaseUnavailable(Throwable cause) {
         if (!closed.compareAndSet(false, true)) {
@@ -58,8 +62,8 @@ public final class ConsumptionGate {
     private void probe(long delayMs) {
         try (Connection c = dataSource.getConnection()) {
             if (c.isValid(5) && !c.isReadOnly()) {
-                closed.set(false);
                 suspendConsumer(false);
+                closed.set(false);
                 LOG.info("the database answers again after {} s; polling SQS resumed",
                         Math.round((System.nanoTime() - closedAtNanos) / 1e9));
                 return;

@@ -134,7 +134,9 @@ public class ErrorHandling extends RouteConfigurationBuilder {
     private static void holdBack(Exchange exchange) {
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         exchange.getContext().getRegistry().lookupByNameAndType("pipelineStats", PipelineStats.class).batchNotWritten();
-        exchange.getContext().getRegistry().lookupByNameAndType("consumptionGate", ConsumptionGate.class).databaseUnavailable(cause);
+        if (SqlErrors.isUnavailable(cause)) {
+            exchange.getContext().getRegistry().lookupByNameAndType("consumptionGate", ConsumptionGate.class).databaseUnavailable(cause);
+        }
         LOG.warn("{} logins were not written ({}); their messages stay on the queue and are delivered again "
                 + "after the visibility timeout", exchange.getMessage().getBody(List.class).size(), SqlErrors.describe(cause));
     }

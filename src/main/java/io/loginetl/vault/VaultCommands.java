@@ -56,8 +56,9 @@ public final class VaultCommands {
                 masked.add(args[i]);
             }
         }
-        if (!command.equals("rekey") && masked.isEmpty()) {
-            err.println("usage: java -jar login-etl.jar " + command + " MASKED... [--reason TEXT]");
+        if (command.equals("rekey") ? !masked.isEmpty() : masked.isEmpty()) {
+            err.println(command.equals("rekey") ? "usage: java -jar login-etl.jar rekey [--reason TEXT]"
+                    : "usage: java -jar login-etl.jar " + command + " MASKED... [--reason TEXT]");
             return 2;
         }
         try (Connection db = connect()) {
@@ -94,7 +95,7 @@ public final class VaultCommands {
                 + (missing.isEmpty() ? "" : ", " + missing.size() + " not in the vault")
                 + (unopenedKeys.isEmpty() ? "" : ", " + (masked.size() - recovered.size() - missing.size()) + " not opened by the key");
         audit(db, "recover", reason, masked, outcome);
-        recovered.forEach((m, original) -> out.println(m + "\t" + original));
+        recovered.forEach((m, original) -> out.println(m + "\t" + escape(original)));
         if (!unopenedKeys.isEmpty()) {
             err.println("login-etl: PII_VAULT_KEY (key " + keys.newestId() + ") does not open the vault entries under key "
                     + String.join(", ", unopenedKeys) + "; no original printed for them");
@@ -105,15 +106,49 @@ public final class VaultCommands {
         return recovered.size() == masked.size() ? 0 : 1;
     }
 
+    /** Erases the entries and records tombstones (the pipeline never stores them again), with the audit row, atomically. */
     private int forget(Connection db, List<String> masked, String reason) throws SQLException {
         int deleted;
-        try (PreparedStatement ps = db.prepareStatement("DELETE FROM login_etl_vault WHERE masked = ANY (?)")) {
-            ps.setArray(1, db.createArrayOf("varchar", masked.toArray()));
-            deleted = ps.executeUpdate();
+        db.setAutoCommit(false);
+        try (PreparedStatement delete = db.prepareStatement("DELETE FROM login_etl_vault WHERE masked = ANY (?)");
+             PreparedStatement tombstone = db.prepareStatement(
+                     "INSERT INTO login_etl_forgotten (masked) SELECT unnest(?::varchar[]) ON CONFLICT DO NOTHING")) {
+            java.sql.Array values = db.createArrayOf("varchar", masked.toArray());
+            delete.setArray(1, values);
+            deleted = delete.executeUpdate();
+            tombstone.setArray(1, values);
+            tombstone.executeUpdate();
+            audit(db, "forget", reason, masked, "erased " + deleted + " of " + masked.size());
+            db.commit();
+        } catch (SQLException | RuntimeException e) {
+            db.rollback();
+            throw e;
+        } finally {
+            db.setAutoCommit(true);
         }
-        audit(db, "forget", reason, masked, "erased " + deleted + " of " + masked.size());
         out.println("forgot " + deleted + " of " + masked.size() + " masked values: their originals can no longer be recovered");
         return 0;
+    }
+
+    /** Control characters in an original (a tab or newline could forge output lines) as backslash escapes. */
+    static String escape(String original) {
+        StringBuilder b = new StringBuilder(original.length());
+        original.codePoints().forEach(c -> {
+            if (c == '\\') {
+                b.append("\\\\");
+            } else if (c == '\t') {
+                b.append("\\t");
+            } else if (c == '\n') {
+                b.append("\\n");
+            } else if (c == '\r') {
+                b.append("\\r");
+            } else if (Character.isISOControl(c)) {
+                b.append(String.format("\\u%04x", c));
+            } else {
+                b.appendCodePoint(c);
+            }
+        });
+        return b.toString();
     }
 
     private int rekey(Connection db, String reason) throws SQLException {
@@ -144,6 +179,9 @@ public final class VaultCommands {
             audit(db, "rekey", reason, List.of(), "re-encrypted " + done + " under key " + keys.newestId()
                     + (failed.isEmpty() ? "" : ", " + failed.size() + " not opened"));
             db.commit();
+        } catch (SQLException | RuntimeException e) {
+            db.rollback();
+            throw e;
         } finally {
             db.setAutoCommit(true);
         }
@@ -185,6 +223,7 @@ public final class VaultCommands {
         if (url.isBlank()) {
             throw new ConfigurationException("DB_URL", "is not set: give the JDBC URL of the PostgreSQL that holds the vault");
         }
+        io.loginetl.LoginEtlConfiguration.checkDbUrl(url);
         try {
             Connection c = DriverManager.getConnection(url, blankToNull(settings.get("db.user")), blankToNull(settings.get("db.password")));
             try (var s = c.createStatement()) {

@@ -50,6 +50,9 @@ public final class VaultKeys {
                         + " (generate one with: openssl rand -base64 32)");
             }
             String id = id(raw);
+            if (keys.containsKey(id)) {
+                throw new IllegalArgumentException("lists the same key twice (key " + id + ")");
+            }
             keys.put(id, new SecretKeySpec(raw, "AES"));
             newest = newest == null ? id : newest;
         }
@@ -87,6 +90,9 @@ public final class VaultKeys {
         SecretKey key = keys.get(keyId);
         if (key == null) {
             throw new GeneralSecurityException("entry is under key " + keyId + ", which PII_VAULT_KEY does not hold");
+        }
+        if (sealed == null || sealed.length < IV_BYTES + TAG_BITS / 8) {
+            throw new javax.crypto.AEADBadTagException("entry is truncated");
         }
         Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
         cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, sealed, 0, IV_BYTES));

@@ -38,6 +38,16 @@ class SqlErrorsTest {
     }
 
     @Test
+    void onlyAnUnreachableOrUnwritableDatabasePausesPolling() {
+        assertTrue(SqlErrors.isUnavailable(new SQLTransientConnectionException("pool timeout", "08001", new ConnectException())));
+        assertTrue(SqlErrors.isUnavailable(new SQLException("terminating connection", "57P01")));
+        assertTrue(SqlErrors.isUnavailable(new SQLException("cannot execute INSERT in a read-only transaction", "25006")));
+        assertTrue(SqlErrors.isUnavailable(new RuntimeException(new ConnectException("refused"))));
+        assertFalse(SqlErrors.isUnavailable(new SQLException("deadlock detected", "40P01")));
+        assertFalse(SqlErrors.isUnavailable(new NullPointerException()));
+    }
+
+    @Test
     void describesByStateAndClassNeverByMessage() {
         SQLException e = new SQLException("Failing row contains (u-1, 10.0.0.1)", "23502", new ConnectException("x"));
         assertEquals("SQLState 23502, ConnectException", SqlErrors.describe(e));

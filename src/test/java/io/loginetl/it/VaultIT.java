@@ -65,6 +65,11 @@ class VaultIT {
             env.put("PII_VAULT_KEY", KEY_1);
             JarProcess.Result forgot = JarProcess.run(env, Path.of("."), 60, "forget", maskedIp, "--reason", "erasure request");
             assertEquals(0, forgot.exit(), forgot.err());
+            // the same ip arrives again: its original must not come back into the vault
+            try (LoginEtl.Running pipeline = LoginEtl.start(settings)) {
+                f.send(List.of("{\"user_id\":\"v-again\",\"ip\":\"" + ips.get(0) + "\"}"));
+                await().atMost(60, SECONDS).until(() -> f.rows() == logins.size() + 1);
+            }
             JarProcess.Result afterForget = JarProcess.run(env, Path.of("."), 60, "recover", maskedIp);
             assertEquals(1, afterForget.exit());
             assertEquals("", afterForget.out());

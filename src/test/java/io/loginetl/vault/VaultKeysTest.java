@@ -77,6 +77,18 @@ class VaultKeysTest {
     }
 
     @Test
+    void aTruncatedEntryIsRefusedLikeATamperedOne() {
+        VaultKeys keys = VaultKeys.parse(K1);
+        assertThrows(GeneralSecurityException.class, () -> keys.open("m1", keys.newestId(), new byte[20]));
+    }
+
+    @Test
+    void theSameKeyListedTwiceIsRefused() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> VaultKeys.parse(K1 + "," + K1));
+        assertTrue(e.getMessage().startsWith("lists the same key twice"));
+    }
+
+    @Test
     void theKeyIdIsAFingerprintNotTheKey() {
         String id = VaultKeys.parse(K1).newestId();
         assertEquals(8, id.length());

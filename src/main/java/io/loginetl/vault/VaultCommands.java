@@ -108,24 +108,19 @@ public final class VaultCommands {
 
     /** Erases the entries and records tombstones (the pipeline never stores them again), with the audit row, atomically. */
     private int forget(Connection db, List<String> masked, String reason) throws SQLException {
-        int deleted;
-        db.setAutoCommit(false);
-        try (PreparedStatement delete = db.prepareStatement("DELETE FROM login_etl_vault WHERE masked = ANY (?)");
-             PreparedStatement tombstone = db.prepareStatement(
-                     "INSERT INTO login_etl_forgotten (masked) SELECT unnest(?::varchar[]) ON CONFLICT DO NOTHING")) {
-            java.sql.Array values = db.createArrayOf("varchar", masked.toArray());
-            delete.setArray(1, values);
-            deleted = delete.executeUpdate();
-            tombstone.setArray(1, values);
-            tombstone.executeUpdate();
-            audit(db, "forget", reason, masked, "erased " + deleted + " of " + masked.size());
-            db.commit();
-        } catch (SQLException | RuntimeException e) {
-            db.rollback();
-            throw e;
-        } finally {
-            db.setAutoCommit(true);
-        }
+        int deleted = inTransaction(db, () -> {
+            try (PreparedStatement delete = db.prepareStatement("DELETE FROM login_etl_vault WHERE masked = ANY (?)");
+                 PreparedStatement tombstone = db.prepareStatement(
+                         "INSERT INTO login_etl_forgotten (masked) SELECT unnest(?::varchar[]) ON CONFLICT DO NOTHING")) {
+                java.sql.Array values = db.createArrayOf("varchar", masked.toArray());
+                delete.setArray(1, values);
+                int n = delete.executeUpdate();
+                tombstone.setArray(1, values);
+                tombstone.executeUpdate();
+                audit(db, "forget", reason, masked, "erased " + n + " of " + masked.size());
+                return n;
+            }
+        });
         out.println("forgot " + deleted + " of " + masked.size() + " masked values: their originals can no longer be recovered");
         return 0;
     }
@@ -153,9 +148,20 @@ public final class VaultCommands {
 
     private int rekey(Connection db, String reason) throws SQLException {
         VaultKeys keys = keys();
-        int done = 0;
         List<String> failed = new ArrayList<>();
-        db.setAutoCommit(false);
+        int done = inTransaction(db, () -> reseal(db, keys, reason, failed));
+        out.println("re-encrypted " + done + " vault entries under key " + keys.newestId());
+        if (!failed.isEmpty()) {
+            err.println("login-etl: " + failed.size() + " entries are under keys PII_VAULT_KEY does not hold; add the old key "
+                    + "after the new one and run rekey again");
+            return 1;
+        }
+        return 0;
+    }
+
+    /** Re-encrypts every entry not under the newest key; those no key opens go to {@code failed}. */
+    private int reseal(Connection db, VaultKeys keys, String reason, List<String> failed) throws SQLException {
+        int done = 0;
         try (PreparedStatement select = db.prepareStatement(
                 "SELECT masked, key_id, sealed FROM login_etl_vault WHERE key_id <> ? FOR UPDATE");
              PreparedStatement update = db.prepareStatement("UPDATE login_etl_vault SET key_id = ?, sealed = ? WHERE masked = ?")) {
@@ -178,20 +184,27 @@ public final class VaultCommands {
             update.executeBatch();
             audit(db, "rekey", reason, List.of(), "re-encrypted " + done + " under key " + keys.newestId()
                     + (failed.isEmpty() ? "" : ", " + failed.size() + " not opened"));
+        }
+        return done;
+    }
+
+    interface SqlWork<T> {
+        T run() throws SQLException;
+    }
+
+    /** Runs {@code work} in one transaction: committed if it returns, rolled back if it throws. */
+    private static <T> T inTransaction(Connection db, SqlWork<T> work) throws SQLException {
+        db.setAutoCommit(false);
+        try {
+            T result = work.run();
             db.commit();
+            return result;
         } catch (SQLException | RuntimeException e) {
             db.rollback();
             throw e;
         } finally {
             db.setAutoCommit(true);
         }
-        out.println("re-encrypted " + done + " vault entries under key " + keys.newestId());
-        if (!failed.isEmpty()) {
-            err.println("login-etl: " + failed.size() + " entries are under keys PII_VAULT_KEY does not hold; add the old key "
-                    + "after the new one and run rekey again");
-            return 1;
-        }
-        return 0;
     }
 
     private void audit(Connection db, String action, String reason, List<String> masked, String outcome) throws SQLException {

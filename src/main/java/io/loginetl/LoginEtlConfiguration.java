@@ -228,13 +228,9 @@ public class LoginEtlConfiguration implements CamelConfiguration {
         } catch (QueueDoesNotExistException e) {
             throw new ConfigurationException(setting, "names queue '" + name + "', which does not exist " + where);
         } catch (SdkException e) {
-            throw new ConfigurationException(sqsSetting(setting), "SQS cannot be reached " + where + ": "
-                    + e.getClass().getSimpleName());
+            throw new ConfigurationException("SQS_ENDPOINT", "(with AWS_REGION) gives no reachable SQS " + where
+                    + " to find " + setting + " '" + name + "': " + e.getClass().getSimpleName());
         }
-    }
-
-    private static String sqsSetting(String setting) {
-        return "SQS_ENDPOINT/AWS_REGION (for " + setting + ")";
     }
 
     /** DB_URL must be a PostgreSQL JDBC URL (anything else would be echoed, password and all, by DriverManager). */

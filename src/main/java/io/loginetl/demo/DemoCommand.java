@@ -14,11 +14,10 @@ import java.util.TreeMap;
 
 import io.loginetl.LoginEtl;
 import io.loginetl.routes.ErrorHandling;
+import io.loginetl.sqs.SqsQueues;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
-import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
-import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 
 /**
  * {@code demo}: the whole pipeline on in-process servers. Starts ElasticMQ and PostgreSQL, sends generated
@@ -54,7 +53,7 @@ public final class DemoCommand {
             String dlqUrl = EmbeddedServers.createQueue(sqs, DEAD_LETTER_QUEUE, 30);
             List<String> messages = new ArrayList<>(SampleLogins.generate(LOGINS, 42));
             messages.addAll(SampleLogins.BAD);
-            send(sqs, queueUrl, messages);
+            SqsQueues.send(sqs, queueUrl, messages);
             out.printf("demo: sent %d messages to %s (%d logins, %d bad on purpose)%n",
                     messages.size(), QUEUE, LOGINS, SampleLogins.BAD.size());
 
@@ -71,7 +70,7 @@ public final class DemoCommand {
                 do {
                     Thread.sleep(200);
                     rows = count(db, "SELECT count(*) FROM user_logins");
-                    deadLetters = approximateCount(sqs, dlqUrl);
+                    deadLetters = SqsQueues.count(sqs, dlqUrl);
                 } while (rows + deadLetters < messages.size() && System.nanoTime() < deadline);
             }
             double seconds = (System.nanoTime() - started) / 1e9;
@@ -79,8 +78,8 @@ public final class DemoCommand {
                 printSummary(db, sqs, queueUrl, dlqUrl, messages.size(), seconds);
                 rows = count(db, "SELECT count(*) FROM user_logins");
             }
-            deadLetters = approximateCount(sqs, dlqUrl);
-            boolean complete = rows + deadLetters == messages.size() && approximateCount(sqs, queueUrl) == 0;
+            deadLetters = SqsQueues.count(sqs, dlqUrl);
+            boolean complete = rows + deadLetters == messages.size() && SqsQueues.count(sqs, queueUrl) == 0;
             if (!complete) {
                 out.println("demo: FAILED: not every message became a row or a dead letter");
             }
@@ -95,7 +94,7 @@ public final class DemoCommand {
         out.printf("messages sent            %d%n", sent);
         out.printf("rows written             %d   (SELECT count(*) FROM user_logins)%n",
                 count(db, "SELECT count(*) FROM user_logins"));
-        out.printf("left on the source queue %d%n", approximateCount(sqs, queueUrl));
+        out.printf("left on the source queue %d%n", SqsQueues.count(sqs, queueUrl));
         Map<String, Integer> reasons = deadLetterReasons(sqs, dlqUrl);
         out.printf("dead letters             %d   (queue %s, original body kept for replay)%n",
                 reasons.values().stream().mapToInt(Integer::intValue).sum(), DEAD_LETTER_QUEUE);
@@ -128,36 +127,13 @@ public final class DemoCommand {
         out.printf("    ... %d masked values in all seen more than once%n", total);
     }
 
-    private static void send(SqsClient sqs, String queueUrl, List<String> bodies) {
-        for (int from = 0; from < bodies.size(); from += 10) {
-            List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
-            for (int i = from; i < Math.min(from + 10, bodies.size()); i++) {
-                entries.add(SendMessageBatchRequestEntry.builder().id(Integer.toString(i)).messageBody(bodies.get(i)).build());
-            }
-            sqs.sendMessageBatch(b -> b.queueUrl(queueUrl).entries(entries));
-        }
-    }
-
-    static int approximateCount(SqsClient sqs, String queueUrl) {
-        Map<QueueAttributeName, String> attributes = sqs.getQueueAttributes(b -> b.queueUrl(queueUrl).attributeNames(
-                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
-                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes();
-        return Integer.parseInt(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
-                + Integer.parseInt(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
-    }
-
     /** Reads the dead letters' reasons (never their bodies, which hold raw logins). */
     private static Map<String, Integer> deadLetterReasons(SqsClient sqs, String dlqUrl) {
         Map<String, Integer> reasons = new TreeMap<>();
-        List<Message> batch;
-        do {
-            batch = sqs.receiveMessage(b -> b.queueUrl(dlqUrl).maxNumberOfMessages(10).visibilityTimeout(30)
-                    .messageAttributeNames("All")).messages();
-            for (Message m : batch) {
-                MessageAttributeValue reason = m.messageAttributes().get(ErrorHandling.ERROR_REASON);
-                reasons.merge(reason == null ? "(no reason)" : reason.stringValue(), 1, Integer::sum);
-            }
-        } while (!batch.isEmpty());
+        for (Message m : SqsQueues.drain(sqs, dlqUrl)) {
+            MessageAttributeValue reason = m.messageAttributes().get(ErrorHandling.ERROR_REASON);
+            reasons.merge(reason == null ? "(no reason)" : reason.stringValue(), 1, Integer::sum);
+        }
         return reasons;
     }
 

@@ -51,7 +51,7 @@ public final class SqsBatchDeleter {
     private int deleteChunk(List<DeleteMessageBatchRequestEntry> entries) {
         try {
             DeleteMessageBatchResponse response = sqs.deleteMessageBatch(b -> b.queueUrl(queueUrl()).entries(entries));
-            if (response.hasFailed() && !response.failed().isEmpty()) {
+            if (!response.failed().isEmpty()) {
                 LOG.warn("{} of {} committed messages were not deleted from {} ({}); they will be delivered again",
                         response.failed().size(), entries.size(), queueName, response.failed().get(0).code());
             }

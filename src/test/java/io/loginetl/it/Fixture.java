@@ -13,10 +13,10 @@ import java.util.Properties;
 import java.util.UUID;
 
 import io.loginetl.demo.EmbeddedServers;
+import io.loginetl.sqs.SqsQueues;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
-import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 
 /**
  * What one test owns on the shared real servers: its own database (so the pipeline creates user_logins, or
@@ -90,30 +90,12 @@ final class Fixture implements AutoCloseable {
 
     /** Sends the bodies; returns their SQS message ids in order. */
     List<String> send(List<String> bodies) {
-        List<String> ids = new ArrayList<>();
-        for (int from = 0; from < bodies.size(); from += 10) {
-            List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
-            for (int i = from; i < Math.min(from + 10, bodies.size()); i++) {
-                entries.add(SendMessageBatchRequestEntry.builder().id(Integer.toString(i)).messageBody(bodies.get(i)).build());
-            }
-            var response = sqs.sendMessageBatch(b -> b.queueUrl(queueUrl).entries(entries));
-            if (!response.failed().isEmpty()) {
-                throw new IllegalStateException("send failed: " + response.failed());
-            }
-            response.successful().stream()
-                    .sorted(java.util.Comparator.comparingInt(e -> Integer.parseInt(e.id())))
-                    .forEach(e -> ids.add(e.messageId()));
-        }
-        return ids;
+        return SqsQueues.send(sqs, queueUrl, bodies);
     }
 
     /** Messages on a queue, visible or in flight. */
     int onQueue(String url) {
-        Map<QueueAttributeName, String> a = sqs.getQueueAttributes(b -> b.queueUrl(url).attributeNames(
-                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
-                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes();
-        return Integer.parseInt(a.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
-                + Integer.parseInt(a.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
+        return SqsQueues.count(sqs, url);
     }
 
     /** Messages received by a consumer and not yet deleted (invisible). */
@@ -125,14 +107,7 @@ final class Fixture implements AutoCloseable {
 
     /** Takes every dead letter off the dead-letter queue, with its attributes. */
     List<Message> drainDeadLetters() {
-        List<Message> all = new ArrayList<>();
-        List<Message> batch;
-        do {
-            batch = sqs.receiveMessage(b -> b.queueUrl(deadLetterQueueUrl).maxNumberOfMessages(10)
-                    .messageAttributeNames("All").visibilityTimeout(60)).messages();
-            all.addAll(batch);
-        } while (!batch.isEmpty());
-        return all;
+        return SqsQueues.drain(sqs, deadLetterQueueUrl);
     }
 
     Connection db() throws SQLException {

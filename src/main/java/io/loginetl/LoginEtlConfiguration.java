@@ -18,9 +18,13 @@ import io.loginetl.sqs.SqsBatchDeleter;
 import io.loginetl.sqs.SqsPollStrategy;
 import io.loginetl.vault.VaultKeys;
 import io.loginetl.sqs.SqsClients;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
+import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.service.ServiceSupport;
 import org.apache.logging.log4j.Level;
@@ -36,6 +40,9 @@ import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
  * naming the variable.
  */
 public class LoginEtlConfiguration implements CamelConfiguration {
+
+    /** The bean name under which Camel's micrometer support looks for its registry. */
+    private static final String METRICS_REGISTRY = "metricsRegistry";
 
     @PropertyInject(value = "sqs.endpoint", defaultValue = "")
     String sqsEndpoint;
@@ -65,6 +72,8 @@ public class LoginEtlConfiguration implements CamelConfiguration {
     String vaultKey;
     @PropertyInject(value = "log.level", defaultValue = "")
     String logLevel;
+    @PropertyInject(value = "log.format", defaultValue = "plain")
+    String logFormat;
     @PropertyInject(value = "progress.interval", defaultValue = "5000")
     long progressInterval;
     @PropertyInject(value = "sqs.visibility-timeout", defaultValue = "60")
@@ -78,8 +87,14 @@ public class LoginEtlConfiguration implements CamelConfiguration {
     @PropertyInject(value = "db.retry.max-delay", defaultValue = "10000")
     long retryMaxDelayMs;
 
+    /** How often readiness (SQS, database) and the queue depth are asked. */
+    static final long HEALTH_INTERVAL_SECONDS = 5;
+
+    private String sourceQueueUrl;
+
     @Override
     public void configure(CamelContext context) throws Exception {
+        applyLogFormat();
         applyLogLevel();
         warnIfVisibilityTimeoutIsShort();
         PiiMasker masker = masker();
@@ -88,15 +103,26 @@ public class LoginEtlConfiguration implements CamelConfiguration {
         Duration retention = checkQueues(sqs);
         UserLoginsTable table = prepareTable(dataSource);
         WrittenMessages written = new WrittenMessages(dataSource, retention);
-        PipelineStats stats = new PipelineStats();
+        MeterRegistry meters = meterRegistry(context);
+        PipelineStats stats = new PipelineStats(meters);
+        SqsPollStrategy polling = new SqsPollStrategy(stats);
         // a plain scheduler, not timer routes: its ticks must not count as activity for
         // camel.main.duration-max-idle-seconds
         ScheduledExecutorService scheduler = context.getExecutorServiceManager().newScheduledThreadPool(this, "login-etl", 2);
+        ConsumptionGate gate = new ConsumptionGate(context, dataSource, "login-ingest", scheduler);
+        PipelineHealth health = new PipelineHealth(sqs, sourceQueueUrl, dataSource, gate, polling, meters);
+        health.refresh();
+        HealthCheckRegistry checks = HealthCheckRegistry.get(context);
+        if (checks != null) {
+            checks.register(health.sqsCheck());
+            checks.register(health.databaseCheck());
+        }
         context.addService(new ServiceSupport() {
             @Override
             protected void doStart() {
                 scheduler.scheduleAtFixedRate(stats::logProgress, progressInterval, progressInterval, TimeUnit.MILLISECONDS);
                 scheduler.scheduleWithFixedDelay(written::prune, 1, 60, TimeUnit.MINUTES);
+                scheduler.scheduleWithFixedDelay(health::refresh, HEALTH_INTERVAL_SECONDS, HEALTH_INTERVAL_SECONDS, TimeUnit.SECONDS);
             }
 
             @Override
@@ -117,8 +143,36 @@ public class LoginEtlConfiguration implements CamelConfiguration {
         registry.bind("piiMasker", masker);
         registry.bind("sqsBatchDeleter", new SqsBatchDeleter(sqs, sqsQueue));
         registry.bind("pipelineStats", stats);
-        registry.bind("consumptionGate", new ConsumptionGate(context, dataSource, "login-ingest", scheduler));
-        registry.bind("sqsPollStrategy", new SqsPollStrategy());
+        registry.bind("consumptionGate", gate);
+        registry.bind("sqsPollStrategy", polling);
+        registry.bind("pipelineHealth", health);
+    }
+
+    /**
+     * The registry {@code /observe/metrics} publishes: Camel's (bound as {@code metricsRegistry} when
+     * {@code camel.metrics.enabled}), or one made here that Camel's metrics service then adopts.
+     */
+    private static MeterRegistry meterRegistry(CamelContext context) {
+        MeterRegistry meters = context.getRegistry().lookupByNameAndType(METRICS_REGISTRY, MeterRegistry.class);
+        if (meters == null) {
+            meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            context.getRegistry().bind(METRICS_REGISTRY, meters);
+        }
+        return meters;
+    }
+
+    /** log4j2.xml picks the layout from LOG_FORMAT, or from the system property log.format set here. */
+    private void applyLogFormat() {
+        String format = logFormat.trim().toLowerCase(java.util.Locale.ROOT);
+        if (!format.equals("plain") && !format.equals("json")) {
+            throw new ConfigurationException("LOG_FORMAT", "is '" + logFormat + "'; use plain or json");
+        }
+        if (!format.equals(System.getProperty("log.format", "plain")) && !"json".equalsIgnoreCase(System.getenv("LOG_FORMAT"))) {
+            System.setProperty("log.format", format);
+            org.apache.logging.log4j.core.LoggerContext logging =
+                    (org.apache.logging.log4j.core.LoggerContext) org.apache.logging.log4j.LogManager.getContext(false);
+            logging.reconfigure();
+        }
     }
 
     private void applyLogLevel() {
@@ -211,6 +265,7 @@ public class LoginEtlConfiguration implements CamelConfiguration {
     private Duration checkQueues(SqsClient sqs) {
         String where = sqsEndpoint.isBlank() ? "in " + awsRegion : "at " + sqsEndpoint;
         String url = queueUrl(sqs, sqsQueue, "SQS_QUEUE", where);
+        sourceQueueUrl = url;
         queueUrl(sqs, sqsDeadLetterQueue, "SQS_DEAD_LETTER_QUEUE", where);
         try {
             String seconds = sqs.getQueueAttributes(b -> b.queueUrl(url)

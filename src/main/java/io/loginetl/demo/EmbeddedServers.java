@@ -113,7 +113,18 @@ public final class EmbeddedServers implements AutoCloseable {
         p.setProperty("db.url", jdbcUrl());
         p.setProperty("db.user", dbUser());
         p.setProperty("db.password", dbPassword());
+        // /observe/* on a port of its own: several pipelines (tests, a demo beside a running pipeline) never clash on 8080
+        p.setProperty("camel.management.port", String.valueOf(freePort()));
         return p;
+    }
+
+    /** A TCP port nobody listens on right now. */
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Override
@@ -127,14 +138,6 @@ public final class EmbeddedServers implements AutoCloseable {
             } catch (RuntimeException e) {
                 // already stopping
             }
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

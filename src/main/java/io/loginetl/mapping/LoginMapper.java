@@ -27,6 +27,8 @@ public final class LoginMapper implements Processor {
 
     /** The SQS system attribute that dates a row; the consumer must ask for it ({@code attributeNames}). */
     public static final String SENT_TIMESTAMP = "SentTimestamp";
+    /** Key of the row's SQS send time (epoch millis, a Long; absent when SQS gave none): for the latency metric. */
+    public static final String SENT_AT = "sqs_sent_at";
     private static final Logger LOG = LoggerFactory.getLogger(LoginMapper.class);
 
     private final UserLoginsTable table;
@@ -73,6 +75,9 @@ public final class LoginMapper implements Processor {
         row.put("create_date", sentDate(sentTimestamp));
         row.put("sqs_message_id", messageId);
         row.put("sqs_receipt_handle", receiptHandle);
+        if (sentTimestamp != null) {
+            row.put(SENT_AT, Long.parseLong(sentTimestamp));
+        }
         return row;
     }
 

@@ -14,6 +14,8 @@ import org.apache.camel.component.aws2.sqs.Sqs2Operations;
  */
 public class BatchWriterRoutes extends EndpointRouteBuilder {
 
+    private static final String WRITE_STARTED = "loginEtlWriteStarted";
+
     /**
      * One row, written only if its SQS message id is new: the id goes into {@code login_etl_messages}, the sealed
      * originals into {@code login_etl_vault} (once per masked value, when a vault key is set) and the row into
@@ -47,8 +49,9 @@ public class BatchWriterRoutes extends EndpointRouteBuilder {
 
         // One batch, one transaction; only after the commit are its messages deleted from SQS.
         from(direct("write-batch")).routeId("login-batch-writer").routeConfigurationId(ErrorHandling.WRITER)
+                .process(exchange -> exchange.setProperty(WRITE_STARTED, System.nanoTime()))
                 .to(insert)
-                .bean("pipelineStats", "written(${body.size}, ${header.CamelSqlUpdateCount})")
+                .bean("pipelineStats", "written(${body}, ${header.CamelSqlUpdateCount}, ${exchangeProperty." + WRITE_STARTED + "})")
                 .bean("sqsBatchDeleter", "deleteCommitted");
 
         // A batch refused for a data reason (ErrorHandling.WRITER): each row in its own transaction, so the good
@@ -61,8 +64,9 @@ public class BatchWriterRoutes extends EndpointRouteBuilder {
                     .to(direct("write-row"));
 
         from(direct("write-row")).routeId("login-row-writer").routeConfigurationId(ErrorHandling.ROW)
+                .process(exchange -> exchange.setProperty(WRITE_STARTED, System.nanoTime()))
                 .to(insert)
-                .bean("pipelineStats", "written(1, ${header.CamelSqlUpdateCount})")
+                .bean("pipelineStats", "written(${body}, ${header.CamelSqlUpdateCount}, ${exchangeProperty." + WRITE_STARTED + "})")
                 .bean("sqsBatchDeleter", "deleteCommitted");
 
         // The original body goes to the dead-letter endpoint with why (error_reason, source_message_id as SQS

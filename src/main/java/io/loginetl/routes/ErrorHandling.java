@@ -125,15 +125,20 @@ public class ErrorHandling extends RouteConfigurationBuilder {
     }
 
     private static void logRetry(Exchange exchange) {
+        stats(exchange).retried();
         Throwable cause = exchange.getException() != null
                 ? exchange.getException() : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         LOG.warn("writing a batch failed ({}); retry {} with back-off", SqlErrors.describe(cause),
                 exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER));
     }
 
+    private static PipelineStats stats(Exchange exchange) {
+        return exchange.getContext().getRegistry().lookupByNameAndType("pipelineStats", PipelineStats.class);
+    }
+
     private static void holdBack(Exchange exchange) {
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        exchange.getContext().getRegistry().lookupByNameAndType("pipelineStats", PipelineStats.class).batchNotWritten();
+        stats(exchange).batchNotWritten();
         if (SqlErrors.isUnavailable(cause)) {
             exchange.getContext().getRegistry().lookupByNameAndType("consumptionGate", ConsumptionGate.class).databaseUnavailable(cause);
         }

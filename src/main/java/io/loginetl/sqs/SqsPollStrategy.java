@@ -2,6 +2,7 @@ package io.loginetl.sqs;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.loginetl.PipelineStats;
 import org.apache.camel.Consumer;
 import org.apache.camel.Endpoint;
 import org.apache.camel.spi.PollingConsumerPollStrategy;
@@ -9,15 +10,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Says once that polling SQS fails (unreachable, throttled, the queue gone) and once that it works again.
+ * Counts the messages each poll brings, and says once that polling SQS fails (unreachable, throttled, the queue gone) and once that it works again.
  * The consumer's {@code backoffErrorThreshold}/{@code backoffMultiplier} space out the attempts meanwhile.
  */
 public final class SqsPollStrategy implements PollingConsumerPollStrategy {
 
     private static final Logger LOG = LoggerFactory.getLogger(SqsPollStrategy.class);
 
+    private final PipelineStats stats;
     private final AtomicBoolean failing = new AtomicBoolean();
     private volatile long failingSinceNanos;
+
+    public SqsPollStrategy(PipelineStats stats) {
+        this.stats = stats;
+    }
 
     public boolean isFailing() {
         return failing.get();
@@ -30,6 +36,7 @@ public final class SqsPollStrategy implements PollingConsumerPollStrategy {
 
     @Override
     public void commit(Consumer consumer, Endpoint endpoint, int polledMessages) {
+        stats.received(polledMessages);
         if (failing.compareAndSet(true, false)) {
             LOG.info("polling SQS works again after {} s", Math.round((System.nanoTime() - failingSinceNanos) / 1e9));
         }

@@ -74,7 +74,7 @@ class JarCommandsIT {
             }
             assertTrue(run.out().contains(" TRACE "), "the run did not log at TRACE");
             assertTrue(run.out().contains("vault on"), "the run kept no vault");
-            assertTrue(run.out().contains("summary: " + valid + " rows written, 0 redeliveries skipped, " + (bodies.size() - valid) + " dead letters"),
+            assertTrue(run.out().contains("summary: " + bodies.size() + " messages received, " + valid + " rows written, 0 redeliveries skipped, " + (bodies.size() - valid) + " dead letters"),
                     run.out());
         }
     }

@@ -33,6 +33,7 @@ class LoginMapperTest {
         assertEquals(LocalDate.of(2023, 11, 14), row.get("create_date"));
         assertEquals("m-1", row.get("sqs_message_id"));
         assertEquals("rh-1", row.get("sqs_receipt_handle"));
+        assertEquals(1700000000000L, row.get(LoginMapper.SENT_AT));
     }
 
     @Test

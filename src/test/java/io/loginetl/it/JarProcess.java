@@ -40,6 +40,10 @@ final class JarProcess implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
+        if (jvmOptions.stream().noneMatch(o -> o.startsWith("-Dcamel.management.port="))) {
+            // /observe/* on a port of its own, so jars side by side (and anything on 8080) never clash
+            command.add("-Dcamel.management.port=" + io.loginetl.demo.EmbeddedServers.freePort());
+        }
         command.addAll(List.of("-jar", JAR.toString()));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).directory(workingDirectory.toFile());

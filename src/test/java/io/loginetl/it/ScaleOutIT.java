@@ -1,0 +1,102 @@
+package io.loginetl.it;
+
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import io.loginetl.demo.EmbeddedServers;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Scale-out is competing consumers: several jars on one queue, no coordination but SQS's visibility timeout and the
+ * message-id ledger. Every message must become exactly one row whatever instance took it.
+ * <p>
+ * {@code -Dscaleout.instances=1,2,3 -Dscaleout.messages=20000} measures the rate for each count in turn (the figures
+ * in the README); CI runs 3 instances on 3,000 messages and checks only correctness.
+ */
+class ScaleOutIT {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @Test
+    void threeInstancesOnOneQueueWriteEveryMessageExactlyOnce() throws Exception {
+        int messages = Integer.getInteger("scaleout.messages", 3_000);
+        for (String count : System.getProperty("scaleout.instances", "3").split(",")) {
+            drain(Integer.parseInt(count.trim()), messages);
+        }
+    }
+
+    private static void drain(int instances, int messages) throws Exception {
+        try (Fixture f = new Fixture(30)) {
+            List<String> ids = f.send(Fixture.logins("scale" + instances, messages));
+            Map<String, String> env = new java.util.LinkedHashMap<>(f.environment());
+            env.put("CAMEL_MAIN_DURATIONMAXIDLESECONDS", "5");
+            List<JarProcess> jars = new ArrayList<>();
+            List<Integer> ports = new ArrayList<>();
+            try {
+                for (int i = 0; i < instances; i++) {
+                    int port = EmbeddedServers.freePort();
+                    ports.add(port);
+                    jars.add(JarProcess.start(env, Path.of("."), List.of("-Dcamel.management.port=" + port, "-Xmx256m")));
+                }
+                // every instance takes a share: each one's metrics count rows it wrote
+                await().atMost(300, SECONDS).until(() -> f.rows() == messages);
+                List<Double> shares = await().atMost(30, SECONDS).until(() -> {
+                    List<Double> written = new ArrayList<>();
+                    for (int port : ports) {
+                        written.add(written(port));
+                    }
+                    return written;
+                }, written -> written.stream().mapToDouble(Double::doubleValue).sum() >= messages);
+                for (JarProcess jar : jars) {
+                    JarProcess.Result result = jar.await(120);
+                    assertEquals(0, result.exit(), result.err());
+                }
+                assertEquals(messages, f.rows());
+                try (Connection c = f.db(); Statement s = c.createStatement();
+                     ResultSet rs = s.executeQuery("SELECT (SELECT count(DISTINCT user_id) FROM user_logins),"
+                             + " (SELECT count(*) FROM login_etl_messages),"
+                             + " (SELECT extract(epoch FROM max(written_at) - min(written_at)) FROM login_etl_messages)")) {
+                    rs.next();
+                    assertEquals(messages, rs.getLong(1), "distinct user ids");
+                    assertEquals(messages, rs.getLong(2), "message ids written");
+                    double seconds = rs.getDouble(3);
+                    System.out.printf("scale-out: %d instance(s), %d messages, first to last commit %.1f s, %.0f messages/s, "
+                            + "rows per instance %s%n", instances, messages, seconds, messages / Math.max(seconds, 0.001), shares);
+                }
+                assertEquals(messages, ids.size());
+                assertEquals(0, f.onQueue(f.queueUrl));
+                assertTrue(f.drainDeadLetters().isEmpty());
+                assertEquals(messages, shares.stream().mapToDouble(Double::doubleValue).sum(), 0.0,
+                        "the instances' own counts add up to the messages");
+                if (instances > 1 && messages >= 1_000) {
+                    assertTrue(shares.stream().filter(s -> s > 0).count() > 1, "only one instance did any work: " + shares);
+                }
+            } finally {
+                for (JarProcess jar : jars) {
+                    jar.close();
+                }
+            }
+        }
+    }
+
+    /** Rows the instance behind {@code port} says it wrote (its /observe/metrics). */
+    private static double written(int port) throws Exception {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(
+                "http://127.0.0.1:" + port + "/observe/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+        return ObservabilityIT.value(response.body(), "login_etl_rows_written_total");
+    }
+}

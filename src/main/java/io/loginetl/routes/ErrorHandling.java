@@ -18,7 +18,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The pipeline's error handling, kept apart from the routes in route configurations that routes pick by id,
- * so a Camel estate that embeds the routes keeps its own global error handler.
+ * so a Camel estate that embeds the routes keeps its own global error handler. Each configuration names its error
+ * handler (Camel's default: a failure not handled here propagates, so the message stays on SQS) rather than
+ * inheriting the context's, which in an estate may be a dead-letter channel that would swallow it.
  * <ul>
  * <li>{@value #INGEST}: anything that stops a message on its way in is a property of that message (not JSON,
  * not a login, a value that cannot fit its column): its original body goes to the dead-letter endpoint with
@@ -43,6 +45,7 @@ public class ErrorHandling extends RouteConfigurationBuilder {
         // Only bad input is dead-lettered. Anything else (a bug, the dead-letter queue unreachable, a failure that
         // escapes the writer into the aggregate) fails the exchange: the message stays on SQS and comes back.
         routeConfiguration(INGEST)
+                .errorHandler(defaultErrorHandler())
                 .onException(InvalidLoginException.class, JsonProcessingException.class)
                     .handled(true)
                     .useOriginalMessage()
@@ -62,6 +65,7 @@ public class ErrorHandling extends RouteConfigurationBuilder {
 
         // A batch the database refuses for a data reason holds bad rows: write it row by row instead.
         routeConfiguration(WRITER)
+                .errorHandler(defaultErrorHandler())
                 .onException(Exception.class)
                     .onWhen(exchange -> SqlErrors.isDataError(exchange.getException()))
                     .handled(true)
@@ -89,6 +93,7 @@ public class ErrorHandling extends RouteConfigurationBuilder {
         // One row of a refused batch: refused again for a data reason, it is a dead letter (its original body,
         // the reason); any other failure leaves its message on the queue.
         routeConfiguration(ROW)
+                .errorHandler(defaultErrorHandler())
                 .onException(Exception.class)
                     .onWhen(exchange -> SqlErrors.isDataError(exchange.getException()))
                     .handled(true)

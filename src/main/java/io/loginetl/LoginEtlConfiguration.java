@@ -241,6 +241,9 @@ public class LoginEtlConfiguration implements CamelConfiguration {
         HikariConfig config = new HikariConfig();
         config.setPoolName("login-etl");
         config.setJdbcUrl(dbUrl);
+        // named, not found through DriverManager: under `camel run` the driver comes with --dep into a child
+        // class loader, whose drivers DriverManager neither registers nor lets HikariCP see
+        config.setDriverClassName("org.postgresql.Driver");
         if (!dbUser.isBlank()) {
             config.setUsername(dbUser);
         }

@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 final class JarProcess implements AutoCloseable {
 
     static final Path JAR = Path.of("target/login-etl.jar").toAbsolutePath();
-    private static final List<String> CONTRACT_VARIABLES = List.of("SQS_ENDPOINT", "SQS_QUEUE", "SQS_DEAD_LETTER_QUEUE",
+    static final List<String> CONTRACT_VARIABLES = List.of("SQS_ENDPOINT", "SQS_QUEUE", "SQS_DEAD_LETTER_QUEUE",
             "AWS_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "DB_URL", "DB_USER", "DB_PASSWORD",
             "PII_MASKING_KEY", "PII_VAULT_KEY", "LOG_LEVEL", "CAMEL_MAIN_DURATIONMAXIDLESECONDS");
 

@@ -153,6 +153,28 @@ class JarCommandsIT {
     }
 
     @Test
+    void withLogFormatJsonEveryLogLineIsOneJsonObjectForLogShippers() throws Exception {
+        try (Fixture f = new Fixture()) {
+            f.send(Fixture.logins("json", 5));
+            Map<String, String> env = new java.util.LinkedHashMap<>(f.environment());
+            env.put("LOG_FORMAT", "json");
+            env.put("CAMEL_MAIN_DURATIONMAXIDLESECONDS", "3");
+            JarProcess.Result run = JarProcess.run(env, Path.of("."), 120);
+
+            assertEquals(0, run.exit(), run.err());
+            ObjectMapper json = new ObjectMapper();
+            List<String> messages = new ArrayList<>();
+            for (String line : run.out().strip().split("\n")) {
+                JsonNode event = json.readTree(line); // throws on a line that is not JSON
+                assertTrue(event.hasNonNull("@timestamp") && event.hasNonNull("log.level"), line);
+                messages.add(event.path("message").asText());
+            }
+            assertTrue(messages.stream().anyMatch(m -> m.startsWith("summary: 5 messages received, 5 rows written")), messages.toString());
+            assertEquals(5, f.rows());
+        }
+    }
+
+    @Test
     void anUnknownCommandPrintsUsageAndExits2() throws Exception {
         JarProcess.Result result = JarProcess.run(Map.of(), Path.of("."), 60, "frobnicate");
 

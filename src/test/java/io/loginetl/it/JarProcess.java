@@ -16,7 +16,7 @@ final class JarProcess implements AutoCloseable {
     static final Path JAR = Path.of("target/login-etl.jar").toAbsolutePath();
     static final List<String> CONTRACT_VARIABLES = List.of("SQS_ENDPOINT", "SQS_QUEUE", "SQS_DEAD_LETTER_QUEUE",
             "AWS_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "DB_URL", "DB_USER", "DB_PASSWORD",
-            "PII_MASKING_KEY", "PII_VAULT_KEY", "LOG_LEVEL", "CAMEL_MAIN_DURATIONMAXIDLESECONDS");
+            "PII_MASKING_KEY", "PII_VAULT_KEY", "LOG_LEVEL", "LOG_FORMAT", "CAMEL_MAIN_DURATIONMAXIDLESECONDS");
 
     record Result(int exit, String out, String err) {
     }

@@ -92,16 +92,34 @@ public class LoginEtlConfiguration implements CamelConfiguration {
 
     private String sourceQueueUrl;
 
+    /** Embedded in another application (LoginEtlTemplate): its logging is its own, leave it alone. */
+    boolean embedded;
+
     @Override
     public void configure(CamelContext context) throws Exception {
-        applyLogFormat();
-        applyLogLevel();
+        if (!embedded) {
+            applyLogFormat();
+            applyLogLevel();
+        }
         warnIfVisibilityTimeoutIsShort();
         PiiMasker masker = masker();
         HikariDataSource dataSource = dataSource();
-        SqsClient sqs = SqsClients.create(sqsEndpoint, awsRegion, awsAccessKeyId, awsSecretAccessKey);
-        Duration retention = checkQueues(sqs);
-        UserLoginsTable table = prepareTable(dataSource);
+        SqsClient sqs = null;
+        Duration retention;
+        UserLoginsTable table;
+        try {
+            sqs = SqsClients.create(sqsEndpoint, awsRegion, awsAccessKeyId, awsSecretAccessKey);
+            retention = checkQueues(sqs);
+            table = prepareTable(dataSource);
+        } catch (RuntimeException e) {
+            // nothing left open behind a failed start (an embedding application may try again)
+            if (sqs != null) {
+                sqs.close();
+            }
+            dataSource.close();
+            throw e;
+        }
+        SqsClient client = sqs;
         WrittenMessages written = new WrittenMessages(dataSource, retention);
         MeterRegistry meters = meterRegistry(context);
         PipelineStats stats = new PipelineStats(meters);
@@ -109,8 +127,8 @@ public class LoginEtlConfiguration implements CamelConfiguration {
         // a plain scheduler, not timer routes: its ticks must not count as activity for
         // camel.main.duration-max-idle-seconds
         ScheduledExecutorService scheduler = context.getExecutorServiceManager().newScheduledThreadPool(this, "login-etl", 2);
-        ConsumptionGate gate = new ConsumptionGate(context, dataSource, "login-ingest", scheduler);
-        PipelineHealth health = new PipelineHealth(sqs, sourceQueueUrl, dataSource, gate, polling, meters);
+        ConsumptionGate gate = new ConsumptionGate(context, dataSource, scheduler);
+        PipelineHealth health = new PipelineHealth(client, sourceQueueUrl, dataSource, gate, polling, meters);
         health.refresh();
         HealthCheckRegistry checks = HealthCheckRegistry.get(context);
         if (checks != null) {
@@ -129,19 +147,19 @@ public class LoginEtlConfiguration implements CamelConfiguration {
             protected void doStop() {
                 context.getExecutorServiceManager().shutdownNow(scheduler);
                 stats.logSummary();
-                sqs.close();
+                client.close();
                 dataSource.close();
             }
         }, true, true);
 
         Registry registry = context.getRegistry();
-        registry.bind("sqsClient", sqs);
+        registry.bind("sqsClient", client);
         registry.bind("loginDataSource", dataSource);
         registry.bind("jsonFlattener", new JsonFlattener());
         registry.bind("userLoginsTable", table);
         registry.bind("loginMapper", new LoginMapper(table));
         registry.bind("piiMasker", masker);
-        registry.bind("sqsBatchDeleter", new SqsBatchDeleter(sqs, sqsQueue));
+        registry.bind("sqsBatchDeleter", new SqsBatchDeleter(client, sqsQueue));
         registry.bind("pipelineStats", stats);
         registry.bind("consumptionGate", gate);
         registry.bind("sqsPollStrategy", polling);
@@ -163,11 +181,12 @@ public class LoginEtlConfiguration implements CamelConfiguration {
 
     /** log4j2.xml picks the layout from LOG_FORMAT, or from the system property log.format set here. */
     private void applyLogFormat() {
-        String format = logFormat.trim().toLowerCase(java.util.Locale.ROOT);
+        String format = logFormat.isBlank() ? "plain" : logFormat.trim().toLowerCase(java.util.Locale.ROOT);
         if (!format.equals("plain") && !format.equals("json")) {
             throw new ConfigurationException("LOG_FORMAT", "is '" + logFormat + "'; use plain or json");
         }
-        if (!format.equals(System.getProperty("log.format", "plain")) && !"json".equalsIgnoreCase(System.getenv("LOG_FORMAT"))) {
+        // log4j2.xml already chose JSON when LOG_FORMAT is exactly "json"; otherwise choose here
+        if (!format.equals(System.getProperty("log.format", "plain")) && !"json".equals(System.getenv("LOG_FORMAT"))) {
             System.setProperty("log.format", format);
             org.apache.logging.log4j.core.LoggerContext logging =
                     (org.apache.logging.log4j.core.LoggerContext) org.apache.logging.log4j.LogManager.getContext(false);

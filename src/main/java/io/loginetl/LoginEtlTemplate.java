@@ -66,9 +66,15 @@ public class LoginEtlTemplate extends RouteBuilder {
         }
         Map<String, String> settings = new LinkedHashMap<>(defaults);
         rtc.getParameters().forEach((key, value) -> settings.put(key, value == null ? null : value.toString()));
-        context.getPropertiesComponent().addPropertiesSource(new Settings(settings));
+        if (context.getPropertiesComponent().getPropertiesSource(Settings.NAME) instanceof Settings earlier) {
+            earlier.values().clear(); // a failed earlier attempt: these settings replace its
+            earlier.values().putAll(settings);
+        } else {
+            context.getPropertiesComponent().addPropertiesSource(new Settings(settings));
+        }
         try {
             LoginEtlConfiguration beans = new LoginEtlConfiguration();
+            beans.embedded = true; // the application's logging stays the application's
             PluginHelper.getBeanPostProcessor(context).postProcessBeforeInitialization(beans, "loginEtl");
             beans.configure(context);
             // dead letters carry the message as received
@@ -84,7 +90,8 @@ public class LoginEtlTemplate extends RouteBuilder {
     /** The keys and raw values of the packaged application.properties, without Camel's own ({@code camel.*}). */
     static Map<String, String> packagedSettings() {
         Properties packaged = new Properties();
-        try (InputStream in = LoginEtlTemplate.class.getResourceAsStream("/application.properties")) {
+        // under login-etl's own name: the application's application.properties is not ours
+        try (InputStream in = LoginEtlTemplate.class.getResourceAsStream("/io/loginetl/application.properties")) {
             packaged.load(in);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -111,9 +118,16 @@ public class LoginEtlTemplate extends RouteBuilder {
 
     /** The settings of the pipeline, as properties of the context (placeholders in the values resolve as usual). */
     private record Settings(Map<String, String> values) implements PropertiesSource {
+        static final String NAME = "login-etl";
+
         @Override
         public String getName() {
-            return "login-etl";
+            return NAME;
+        }
+
+        @Override
+        public String toString() {
+            return "login-etl settings " + values.keySet(); // keys only: values include secrets
         }
 
         @Override

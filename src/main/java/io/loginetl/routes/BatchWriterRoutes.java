@@ -56,7 +56,7 @@ public class BatchWriterRoutes extends EndpointRouteBuilder {
 
         // A batch refused for a data reason (ErrorHandling.WRITER): each row in its own transaction, so the good
         // ones commit and only the bad ones go to the dead-letter endpoint (ErrorHandling.ROW).
-        from(direct("write-rows")).routeId("login-rows-writer")
+        from(direct("write-rows")).routeId("login-rows-writer").routeConfigurationId(ErrorHandling.PLAIN)
                 .split(body())
                     // once the database is gone, the remaining rows stay on the queue rather than each waiting it out
                     .filter(method("consumptionGate", "isOpen"))
@@ -72,7 +72,7 @@ public class BatchWriterRoutes extends EndpointRouteBuilder {
         // The original body goes to the dead-letter endpoint with why (error_reason, source_message_id as SQS
         // message attributes); then it leaves the source queue. If the dead-letter endpoint cannot be reached,
         // the message is not deleted and comes back after the visibility timeout.
-        from(direct("dead-letter")).routeId("login-dead-letter")
+        from(direct("dead-letter")).routeId("login-dead-letter").routeConfigurationId(ErrorHandling.PLAIN)
                 .setProperty("receiptHandle", header(Sqs2Constants.RECEIPT_HANDLE))
                 .removeHeaders("*", ErrorHandling.ERROR_REASON, ErrorHandling.SOURCE_MESSAGE_ID)
                 .doTry()

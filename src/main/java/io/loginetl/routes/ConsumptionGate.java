@@ -28,15 +28,13 @@ public final class ConsumptionGate {
 
     private final CamelContext context;
     private final DataSource dataSource;
-    private final String routeId;
     private final ScheduledExecutorService scheduler;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile long closedAtNanos;
 
-    public ConsumptionGate(CamelContext context, DataSource dataSource, String routeId, ScheduledExecutorService scheduler) {
+    public ConsumptionGate(CamelContext context, DataSource dataSource, ScheduledExecutorService scheduler) {
         this.context = context;
         this.dataSource = dataSource;
-        this.routeId = routeId;
         this.scheduler = scheduler;
     }
 
@@ -83,19 +81,22 @@ public final class ConsumptionGate {
         }
     }
 
+    /** The ingest route: whatever its id (a template instance, a reloaded file), it uses the ingest route configuration. */
     private void suspendConsumer(boolean suspend) {
-        Route route = context.getRoute(routeId);
-        if (route == null || route.getConsumer() == null) {
-            return;
-        }
-        try {
-            if (suspend) {
-                ServiceHelper.suspendService(route.getConsumer());
-            } else {
-                ServiceHelper.resumeService(route.getConsumer());
+        for (Route route : context.getRoutes()) {
+            if (!ErrorHandling.INGEST.equals(route.getConfigurationId()) || route.getConsumer() == null) {
+                continue;
             }
-        } catch (Exception e) {
-            LOG.warn("could not {} the consumer of {} ({})", suspend ? "suspend" : "resume", routeId, e.getClass().getSimpleName());
+            try {
+                if (suspend) {
+                    ServiceHelper.suspendService(route.getConsumer());
+                } else {
+                    ServiceHelper.resumeService(route.getConsumer());
+                }
+            } catch (Exception e) {
+                LOG.warn("could not {} the consumer of {} ({})", suspend ? "suspend" : "resume", route.getRouteId(),
+                        e.getClass().getSimpleName());
+            }
         }
     }
 }

@@ -35,6 +35,8 @@ public class ErrorHandling extends RouteConfigurationBuilder {
     public static final String INGEST = "login-ingest-errors";
     public static final String WRITER = "login-writer-errors";
     public static final String ROW = "login-row-errors";
+    /** The other routes: no handling of their own, but never the embedding application's error handler. */
+    public static final String PLAIN = "login-etl-errors";
     public static final String ERROR_REASON = "error_reason";
     public static final String SOURCE_MESSAGE_ID = "source_message_id";
 
@@ -89,6 +91,8 @@ public class ErrorHandling extends RouteConfigurationBuilder {
                     .onRedelivery(ErrorHandling::logRetry)
                     .handled(true)
                     .process(ErrorHandling::holdBack);
+
+        routeConfiguration(PLAIN).errorHandler(defaultErrorHandler());
 
         // One row of a refused batch: refused again for a data reason, it is a dead letter (its original body,
         // the reason); any other failure leaves its message on the queue.

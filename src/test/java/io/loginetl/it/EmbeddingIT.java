@@ -29,17 +29,23 @@ import software.amazon.awssdk.services.sqs.model.Message;
  */
 class EmbeddingIT {
 
+    /** The messages of an exception and its causes. */
+    private static String causes(Throwable t) {
+        StringBuilder all = new StringBuilder();
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            all.append(c.getMessage()).append(" / ");
+        }
+        return all.toString();
+    }
+
     @Test
     void addedBeforeTheContextStartsItSaysSoRatherThanAddHalfAPipeline() throws Exception {
         try (CamelContext context = new DefaultCamelContext()) {
             context.addRoutes(new LoginEtlTemplate());
             TemplatedRouteBuilder.builder(context, LoginEtlTemplate.ID).parameter("pii.masking.secret", Fixture.MASKING_KEY).add();
             Exception early = assertThrows(Exception.class, context::start);
-            Throwable cause = early;
-            while (!(cause instanceof IllegalStateException) && cause.getCause() != null) {
-                cause = cause.getCause();
-            }
-            assertTrue(cause.getMessage().contains("after the CamelContext has started"), early.toString());
+            assertTrue(causes(early).contains("after the CamelContext has started"), causes(early));
+            assertEquals(null, context.getRegistry().lookupByName("pipelineStats"), "beans were bound all the same");
         }
     }
 
@@ -62,6 +68,15 @@ class EmbeddingIT {
             context.addRoutes(new LoginEtlTemplate());
             Properties settings = f.settings();
             context.start();
+            // a first attempt with a queue that does not exist fails, leaves nothing behind, and may be corrected
+            TemplatedRouteBuilder wrong = TemplatedRouteBuilder.builder(context, LoginEtlTemplate.ID);
+            for (String key : List.of("sqs.endpoint", "aws.region", "aws.access-key", "aws.secret-key", "sqs.dead-letter-queue",
+                    "db.url", "db.user", "db.password", "pii.masking.secret")) {
+                wrong.parameter(key, settings.getProperty(key));
+            }
+            Exception failed = assertThrows(Exception.class, () -> wrong.parameter("sqs.queue", "no-such-queue").add());
+            assertTrue(causes(failed).contains("SQS_QUEUE names queue 'no-such-queue'"), causes(failed));
+            assertEquals(null, context.getRegistry().lookupByName("pipelineStats"));
             TemplatedRouteBuilder instance = TemplatedRouteBuilder.builder(context, LoginEtlTemplate.ID);
             for (String key : List.of("sqs.endpoint", "aws.region", "aws.access-key", "aws.secret-key", "sqs.queue",
                     "sqs.dead-letter-queue", "db.url", "db.user", "db.password", "pii.masking.secret",
@@ -90,8 +105,10 @@ class EmbeddingIT {
             assertSame(applicationErrorHandler, context.getCamelContextExtension().getErrorHandlerFactory());
 
             // one pipeline per context: a second instance is refused, not half-added
-            assertThrows(Exception.class, () -> TemplatedRouteBuilder.builder(context, LoginEtlTemplate.ID)
+            Exception second = assertThrows(Exception.class, () -> TemplatedRouteBuilder.builder(context, LoginEtlTemplate.ID)
                     .routeId("second").parameter("pii.masking.secret", Fixture.MASKING_KEY).add());
+            assertTrue(causes(second).contains("already in this CamelContext"), causes(second));
+            assertEquals(null, context.getRoute("second"));
         }
     }
 }

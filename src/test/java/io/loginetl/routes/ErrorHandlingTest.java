@@ -104,7 +104,7 @@ class ErrorHandlingTest extends CamelTestSupport {
     void aRowThatFailsForATransientReasonIsNotDeadLetteredAndPausesPolling() throws Exception {
         getMockEndpoint("mock:dead-letter").expectedMessageCount(0);
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
-        ConsumptionGate gate = new ConsumptionGate(context, null, "no-such-route", scheduler);
+        ConsumptionGate gate = new ConsumptionGate(context, null, scheduler);
         context.getRegistry().bind("pipelineStats", new PipelineStats());
         context.getRegistry().bind("consumptionGate", gate);
         try {

@@ -24,6 +24,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
+import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
+import org.apache.camel.builder.ThreadPoolBuilder;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.service.ServiceSupport;
@@ -86,6 +88,9 @@ public class LoginEtlConfiguration implements CamelConfiguration {
     long retryInitialDelayMs;
     @PropertyInject(value = "db.retry.max-delay", defaultValue = "10000")
     long retryMaxDelayMs;
+
+    /** DeleteMessageBatch calls of one batch in flight at once. */
+    static final int SQS_DELETE_CALLS = 8;
 
     /** How often readiness (SQS, database) and the queue depth are asked. */
     static final long HEALTH_INTERVAL_SECONDS = 5;
@@ -159,7 +164,12 @@ public class LoginEtlConfiguration implements CamelConfiguration {
         registry.bind("userLoginsTable", table);
         registry.bind("loginMapper", new LoginMapper(table));
         registry.bind("piiMasker", masker);
-        registry.bind("sqsBatchDeleter", new SqsBatchDeleter(client, sqsQueue));
+        registry.bind("sqsBatchDeleter", new SqsBatchDeleter(client, sqsQueue,
+                context.getExecutorServiceManager().newFixedThreadPool(this, "login-etl-delete", SQS_DELETE_CALLS)));
+        // completed batches are written by as many threads as the pool has connections; when all are busy and one
+        // more batch waits, the consumer thread writes the next itself (and so stops polling: back-pressure)
+        registry.bind("loginBatchWriters", new ThreadPoolBuilder(context).poolSize(dbPoolSize).maxPoolSize(dbPoolSize)
+                .maxQueueSize(1).rejectedPolicy(ThreadPoolRejectedPolicy.CallerRuns).build(this, "login-etl-writer"));
         registry.bind("pipelineStats", stats);
         registry.bind("consumptionGate", gate);
         registry.bind("sqsPollStrategy", polling);

@@ -1,0 +1,29 @@
+package io.loginetl.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+
+/** {@code bench} on a small N: every message a row, and every figure printed. Its timings are not checked. */
+class BenchIT {
+
+    @Test
+    void benchWritesEveryMessageAndPrintsEachFigure() throws Exception {
+        JarProcess.Result bench = JarProcess.run(Map.of(), Path.of("."), 600, "bench", "--messages", "3000");
+
+        assertEquals(0, bench.exit(), bench.out() + bench.err());
+        Matcher verified = Pattern.compile("rows verified +([\\d,]+) = messages ([\\d,]+): yes").matcher(bench.out());
+        assertTrue(verified.find(), bench.out());
+        assertEquals("3,000", verified.group(1));
+        assertEquals("3,000", verified.group(2));
+        for (String figure : new String[] {"pipeline ", "bare SQS drain ", "COPY ", "naive ", "ratios "}) {
+            assertTrue(bench.out().contains("\n" + figure), "no " + figure.strip() + " figure:\n" + bench.out());
+        }
+    }
+}

@@ -12,6 +12,8 @@ import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.Message;
 import org.apache.camel.builder.RouteConfigurationBuilder;
+import org.apache.camel.model.OnExceptionDefinition;
+import org.apache.camel.model.RouteConfigurationDefinition;
 import org.apache.camel.component.aws2.sqs.Sqs2Constants;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,8 +48,7 @@ public class ErrorHandling extends RouteConfigurationBuilder {
     public void configuration() {
         // Only bad input is dead-lettered. Anything else (a bug, the dead-letter queue unreachable, a failure that
         // escapes the writer into the aggregate) fails the exchange: the message stays on SQS and comes back.
-        routeConfiguration(INGEST)
-                .errorHandler(defaultErrorHandler())
+        ownConfiguration(INGEST)
                 .onException(InvalidLoginException.class, JsonProcessingException.class)
                     .handled(true)
                     .useOriginalMessage()
@@ -66,13 +67,7 @@ public class ErrorHandling extends RouteConfigurationBuilder {
                             SqlErrors.describe(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class))));
 
         // A batch the database refuses for a data reason holds bad rows: write it row by row instead.
-        routeConfiguration(WRITER)
-                .errorHandler(defaultErrorHandler())
-                .onException(Exception.class)
-                    .onWhen(exchange -> SqlErrors.isDataError(exchange.getException()))
-                    .handled(true)
-                    .logExhausted(false)
-                    .logRetryAttempted(false)
+        onDataError(ownConfiguration(WRITER))
                     .process(exchange -> LOG.warn("a batch of {} logins was refused ({}); writing it row by row",
                             exchange.getMessage().getBody(List.class).size(),
                             SqlErrors.describe(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class))))
@@ -92,17 +87,11 @@ public class ErrorHandling extends RouteConfigurationBuilder {
                     .handled(true)
                     .process(ErrorHandling::holdBack);
 
-        routeConfiguration(PLAIN).errorHandler(defaultErrorHandler());
+        ownConfiguration(PLAIN);
 
         // One row of a refused batch: refused again for a data reason, it is a dead letter (its original body,
         // the reason); any other failure leaves its message on the queue.
-        routeConfiguration(ROW)
-                .errorHandler(defaultErrorHandler())
-                .onException(Exception.class)
-                    .onWhen(exchange -> SqlErrors.isDataError(exchange.getException()))
-                    .handled(true)
-                    .logExhausted(false)
-                    .logRetryAttempted(false)
+        onDataError(ownConfiguration(ROW))
                     .process(ErrorHandling::rowToDeadLetter)
                     .to("direct:dead-letter")
                 .end()
@@ -111,6 +100,23 @@ public class ErrorHandling extends RouteConfigurationBuilder {
                     .logExhausted(false)
                     .logStackTrace(false)
                     .process(ErrorHandling::holdBack);
+    }
+
+    /**
+     * A route configuration that names Camel's default error handler (a failure not handled here propagates, so
+     * the message stays on SQS) instead of inheriting the context's, which an embedding application may have set.
+     */
+    private RouteConfigurationDefinition ownConfiguration(String id) {
+        return routeConfiguration(id).errorHandler(defaultErrorHandler());
+    }
+
+    /** The database refused the data (SQLState classes 22, 23): handled here, quietly; what follows says what to do. */
+    private static OnExceptionDefinition onDataError(RouteConfigurationDefinition configuration) {
+        return configuration.onException(Exception.class)
+                .onWhen(exchange -> SqlErrors.isDataError(exchange.getException()))
+                .handled(true)
+                .logExhausted(false)
+                .logRetryAttempted(false);
     }
 
     @SuppressWarnings("unchecked")

@@ -95,8 +95,6 @@ public class LoginEtlConfiguration implements CamelConfiguration {
     /** How often readiness (SQS, database) and the queue depth are asked. */
     static final long HEALTH_INTERVAL_SECONDS = 5;
 
-    private String sourceQueueUrl;
-
     /** Embedded in another application (LoginEtlTemplate): its logging is its own, leave it alone. */
     boolean embedded;
 
@@ -110,11 +108,11 @@ public class LoginEtlConfiguration implements CamelConfiguration {
         PiiMasker masker = masker();
         HikariDataSource dataSource = dataSource();
         SqsClient sqs = null;
-        Duration retention;
+        SourceQueue source;
         UserLoginsTable table;
         try {
             sqs = SqsClients.create(sqsEndpoint, awsRegion, awsAccessKeyId, awsSecretAccessKey);
-            retention = checkQueues(sqs);
+            source = checkQueues(sqs);
             table = prepareTable(dataSource);
         } catch (RuntimeException e) {
             // nothing left open behind a failed start (an embedding application may try again)
@@ -125,7 +123,7 @@ public class LoginEtlConfiguration implements CamelConfiguration {
             throw e;
         }
         SqsClient client = sqs;
-        WrittenMessages written = new WrittenMessages(dataSource, retention);
+        WrittenMessages written = new WrittenMessages(dataSource, source.retention());
         MeterRegistry meters = meterRegistry(context);
         PipelineStats stats = new PipelineStats(meters);
         SqsPollStrategy polling = new SqsPollStrategy(stats);
@@ -133,7 +131,7 @@ public class LoginEtlConfiguration implements CamelConfiguration {
         // camel.main.duration-max-idle-seconds
         ScheduledExecutorService scheduler = context.getExecutorServiceManager().newScheduledThreadPool(this, "login-etl", 2);
         ConsumptionGate gate = new ConsumptionGate(context, dataSource, scheduler);
-        PipelineHealth health = new PipelineHealth(client, sourceQueueUrl, dataSource, gate, polling, meters);
+        PipelineHealth health = new PipelineHealth(client, source.url(), dataSource, gate, polling, meters);
         health.refresh();
         HealthCheckRegistry checks = HealthCheckRegistry.get(context);
         if (checks != null) {
@@ -164,7 +162,7 @@ public class LoginEtlConfiguration implements CamelConfiguration {
         registry.bind("userLoginsTable", table);
         registry.bind("loginMapper", new LoginMapper(table));
         registry.bind("piiMasker", masker);
-        registry.bind("sqsBatchDeleter", new SqsBatchDeleter(client, sqsQueue,
+        registry.bind("sqsBatchDeleter", new SqsBatchDeleter(client, sqsQueue, source.url(),
                 context.getExecutorServiceManager().newFixedThreadPool(this, "login-etl-delete", SQS_DELETE_CALLS)));
         // completed batches are written by as many threads as the pool has connections; when all are busy and one
         // more batch waits, the consumer thread writes the next itself (and so stops polling: back-pressure)
@@ -293,19 +291,22 @@ public class LoginEtlConfiguration implements CamelConfiguration {
         return new HikariDataSource(config);
     }
 
-    /** Both queues must exist; returns the source queue's retention period (how long it can redeliver). */
-    private Duration checkQueues(SqsClient sqs) {
+    /** The source queue's URL, and how long it keeps (and can redeliver) a message. */
+    private record SourceQueue(String url, Duration retention) {
+    }
+
+    /** Both queues must exist. */
+    private SourceQueue checkQueues(SqsClient sqs) {
         String where = sqsEndpoint.isBlank() ? "in " + awsRegion : "at " + sqsEndpoint;
         String url = queueUrl(sqs, sqsQueue, "SQS_QUEUE", where);
-        sourceQueueUrl = url;
         queueUrl(sqs, sqsDeadLetterQueue, "SQS_DEAD_LETTER_QUEUE", where);
         try {
             String seconds = sqs.getQueueAttributes(b -> b.queueUrl(url)
                     .attributeNames(QueueAttributeName.MESSAGE_RETENTION_PERIOD)).attributes()
                     .get(QueueAttributeName.MESSAGE_RETENTION_PERIOD);
-            return Duration.ofSeconds(Long.parseLong(seconds));
+            return new SourceQueue(url, Duration.ofSeconds(Long.parseLong(seconds)));
         } catch (RuntimeException e) {
-            return Duration.ofDays(14); // the SQS maximum
+            return new SourceQueue(url, Duration.ofDays(14)); // the SQS maximum
         }
     }
 

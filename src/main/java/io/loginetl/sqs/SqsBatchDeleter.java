@@ -28,13 +28,14 @@ public final class SqsBatchDeleter {
 
     private final SqsClient sqs;
     private final String queueName;
+    private final String queueUrl;
     private final Executor calls;
-    private volatile String queueUrl;
 
     /** @param calls runs the DeleteMessageBatch calls of one batch side by side */
-    public SqsBatchDeleter(SqsClient sqs, String queueName, Executor calls) {
+    public SqsBatchDeleter(SqsClient sqs, String queueName, String queueUrl, Executor calls) {
         this.sqs = sqs;
         this.queueName = queueName;
+        this.queueUrl = queueUrl;
         this.calls = calls;
     }
 
@@ -57,7 +58,7 @@ public final class SqsBatchDeleter {
 
     private int deleteChunk(List<DeleteMessageBatchRequestEntry> entries) {
         try {
-            DeleteMessageBatchResponse response = sqs.deleteMessageBatch(b -> b.queueUrl(queueUrl()).entries(entries));
+            DeleteMessageBatchResponse response = sqs.deleteMessageBatch(b -> b.queueUrl(queueUrl).entries(entries));
             if (!response.failed().isEmpty()) {
                 LOG.warn("{} of {} committed messages were not deleted from {} ({}); they will be delivered again",
                         response.failed().size(), entries.size(), queueName, response.failed().get(0).code());
@@ -68,14 +69,5 @@ public final class SqsBatchDeleter {
                     entries.size(), queueName, e.getClass().getSimpleName());
             return 0;
         }
-    }
-
-    private String queueUrl() {
-        String url = queueUrl;
-        if (url == null) {
-            url = sqs.getQueueUrl(b -> b.queueName(queueName)).queueUrl();
-            queueUrl = url;
-        }
-        return url;
     }
 }

@@ -15,12 +15,13 @@ import sun.misc.Signal;
 public final class LoginEtlApplication {
 
     static final String USAGE = """
-            usage: java -jar login-etl.jar [demo | bench [--messages N] | recover MASKED... | forget MASKED... | rekey] [--reason TEXT]
+            usage: java -jar login-etl.jar [demo | bench [--messages N] [--consumers C] [--jvm "OPTIONS"] | recover MASKED... | forget MASKED... | rekey] [--reason TEXT]
               (no command)      run the pipeline with the configuration of application.properties and the
                                 environment (SQS_QUEUE, DB_URL, PII_MASKING_KEY, ...) until stopped
               demo              run it on an in-process SQS and PostgreSQL with generated logins, print a summary
-              bench             N generated logins (default 200,000) through the pipeline and through baselines
-                                (bare SQS drain, COPY, a naive loop) on the configured or embedded servers; rates, ratios
+              bench             N generated logins (default 200,000) through the pipeline (its own JVM, default
+                                options -Xmx256m), then at half its rate for latency, then the baselines (bare SQS
+                                drain, COPY, a naive loop) on the configured or embedded servers; rates, memory, ratios
               recover MASKED... print MASKED<TAB>ORIGINAL from the vault (needs PII_VAULT_KEY; audited)
               forget MASKED...  erase the originals of those masked values from the vault (audited)
               rekey             re-encrypt every vault entry under the first key of PII_VAULT_KEY (audited)""";

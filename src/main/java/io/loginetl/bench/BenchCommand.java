@@ -3,9 +3,6 @@ package io.loginetl.bench;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.StringReader;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,17 +13,20 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.loginetl.LoginEtl;
 import io.loginetl.demo.EmbeddedServers;
 import io.loginetl.demo.SampleLogins;
 import io.loginetl.masking.PiiMasker;
@@ -34,15 +34,15 @@ import io.loginetl.sqs.SqsClients;
 import io.loginetl.sqs.SqsQueues;
 import org.postgresql.PGConnection;
 import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
- * {@code bench [--messages N]}: N generated logins (with duplicate ips and device ids) through the pipeline on the
- * configured servers (DB_URL set: that PostgreSQL and the SQS of SQS_ENDPOINT/AWS_REGION), else on the embedded
- * ones; then, on the same servers in the same run, the baselines: a bare SDK drain, COPY of N rows, and a naive
- * one-message-at-a-time pipeline. Prints the rates and their ratios. Each run uses queues and a schema of its own
- * and removes them at the end.
+ * {@code bench}: N generated logins (with duplicate ips and device ids) through the pipeline on the configured servers
+ * (DB_URL set: that PostgreSQL and the SQS of SQS_ENDPOINT/AWS_REGION), else on the embedded ones; then, paced at half
+ * the rate it reached, more logins for its latency; then, on the same servers in the same run, the baselines: a bare
+ * SDK drain, COPY of N rows, and a naive one-message-at-a-time pipeline. Prints the rates, memory, latency and the
+ * ratios. The pipeline and the drain each run in a fresh JVM with the same options, so neither starts warmer. Each
+ * run uses queues and a schema of its own and removes them at the end.
  */
 public final class BenchCommand {
 
@@ -56,19 +56,12 @@ public final class BenchCommand {
     }
 
     public int run(String[] args) throws Exception {
-        int messages = 200_000;
-        for (int i = 1; i < args.length; i++) {
-            if (args[i].equals("--messages") && i + 1 < args.length) {
-                messages = Integer.parseInt(args[++i].replace("_", ""));
-            } else {
-                throw new IllegalArgumentException("bench takes [--messages N], not " + args[i]);
-            }
-        }
+        Options options = Options.parse(args);
         String dbUrl = System.getenv("DB_URL");
         EmbeddedServers embedded = dbUrl == null || dbUrl.isBlank() ? EmbeddedServers.start() : null;
         try {
             Servers servers = embedded != null ? Servers.of(embedded) : Servers.fromEnvironment();
-            return bench(servers, messages);
+            return bench(servers, options);
         } finally {
             if (embedded != null) {
                 embedded.close();
@@ -76,8 +69,37 @@ public final class BenchCommand {
         }
     }
 
-    private int bench(Servers servers, int messages) throws Exception {
-        out.printf("bench: %,d messages, %s servers, run %s%n", messages, servers.embedded ? "embedded" : "configured", runId);
+    /** {@code bench [--messages N] [--consumers C] [--jvm "OPTIONS"] [--latency-seconds S]}. */
+    record Options(int messages, int consumers, List<String> jvm, int latencySeconds) {
+
+        static Options parse(String[] args) {
+            int messages = 200_000;
+            int consumers = 2;
+            String jvm = "-Xmx256m";
+            int latencySeconds = 20;
+            for (int i = 1; i < args.length; i++) {
+                String value = i + 1 < args.length ? args[i + 1].replace("_", "") : null;
+                switch (value == null ? "" : args[i]) {
+                    case "--messages" -> messages = Integer.parseInt(value);
+                    case "--consumers" -> consumers = Integer.parseInt(value);
+                    case "--jvm" -> jvm = args[i + 1];
+                    case "--latency-seconds" -> latencySeconds = Integer.parseInt(value);
+                    default -> throw new IllegalArgumentException(
+                            "bench takes [--messages N] [--consumers C] [--jvm \"OPTIONS\"] [--latency-seconds S], not " + args[i]);
+                }
+                i++;
+            }
+            if (messages < 1 || consumers < 1 || latencySeconds < 1) {
+                throw new IllegalArgumentException("bench: --messages, --consumers and --latency-seconds must be at least 1");
+            }
+            return new Options(messages, consumers, jvm.isBlank() ? List.of() : List.of(jvm.trim().split("\\s+")), latencySeconds);
+        }
+    }
+
+    private int bench(Servers servers, Options o) throws Exception {
+        int messages = o.messages();
+        out.printf("bench: %,d messages, %s servers, %d consumers, pipeline and drain JVMs with [%s], run %s%n", messages,
+                servers.embedded ? "embedded" : "configured", o.consumers(), String.join(" ", o.jvm()), runId);
         try (SqsClient sqs = servers.sqs()) {
             String queue = EmbeddedServers.createQueue(sqs, runId, 300);
             String deadLetters = EmbeddedServers.createQueue(sqs, runId + "-dlq", 300);
@@ -87,46 +109,26 @@ public final class BenchCommand {
             }
             try {
                 List<String> bodies = SampleLogins.generate(messages, 42);
+                long loadStart = System.nanoTime();
                 load(sqs, queue, bodies);
+                out.printf("loaded          %,d messages in %.1f s%n", messages, (System.nanoTime() - loadStart) / 1e9);
 
-                // the pipeline
-                Properties settings = new Properties();
-                settings.putAll(servers.pipelineProperties());
-                settings.setProperty("db.url", schemaUrl);
-                settings.setProperty("sqs.queue", runId);
-                settings.setProperty("sqs.dead-letter-queue", runId + "-dlq");
-                settings.setProperty("pii.masking.secret", randomKey());
-                settings.setProperty("camel.management.port", String.valueOf(EmbeddedServers.freePort()));
-                resetPeaks();
-                double seconds;
-                long rows;
-                try (LoginEtl.Running pipeline = LoginEtl.start(settings); Connection c = servers.connect(schemaUrl)) {
-                    while ((rows = count(c, "login_etl_messages")) < messages) {
-                        Thread.sleep(100);
-                    }
-                    // first to last commit: the rate once running, without the JVM's and Camel's start
-                    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
-                            "SELECT extract(epoch FROM max(written_at) - min(written_at)) FROM login_etl_messages")) {
-                        rs.next();
-                        seconds = Math.max(rs.getDouble(1), 0.001);
-                    }
+                PipelineRun pipeline = new PipelineRun(servers, o, schemaUrl);
+                boolean verified;
+                try {
+                    pipeline.start();
+                    pipeline.awaitDone(messages);
+                    verified = pipeline.report(messages);
+                    pipeline.latency(sqs, queue, messages);
+                } finally {
+                    pipeline.stop();
                 }
-                long heapPeak = heapPeak();
-                long distinct;
-                try (Connection c = servers.connect(schemaUrl)) {
-                    rows = count(c, "user_logins");
-                    distinct = count(c, "login_etl_messages");
-                }
-                double pipelineRate = messages / seconds;
-                out.printf("pipeline        %,10.0f messages/s  (%,d, first to last commit %.1f s; peak heap %d MB, peak RSS %s)%n", pipelineRate,
-                        messages, seconds, heapPeak >> 20, peakRss());
-                out.printf("rows verified   %,d = messages %,d: %s (distinct message ids %,d)%n", rows, messages,
-                        rows == messages && distinct == messages ? "yes" : "NO", distinct);
 
                 // baselines, same servers, same run
                 load(sqs, queue, bodies);
-                double drainRate = bareDrain(sqs, queue, messages, 2);
-                out.printf("bare SQS drain  %,10.0f messages/s  (2 threads: ReceiveMessage 10 + DeleteMessageBatch)%n", drainRate);
+                double drainRate = bareDrain(servers, o, queue, messages);
+                out.printf("bare SQS drain  %,10.0f messages/s  (%d threads: ReceiveMessage 10 + DeleteMessageBatch; a JVM of its own)%n",
+                        drainRate, o.consumers());
                 double copyRate;
                 try (Connection c = servers.connect(schemaUrl)) {
                     copyRate = copy(c, messages);
@@ -139,9 +141,13 @@ public final class BenchCommand {
                     naiveRate = naive(sqs, queue, c, sample);
                 }
                 out.printf("naive           %,10.0f messages/s  (%,d messages: one at a time, insert + commit, delete)%n", naiveRate, sample);
-                out.printf("ratios          pipeline / bare drain %.2f, pipeline / naive %.1f%n", pipelineRate / drainRate,
-                        pipelineRate / naiveRate);
-                return rows == messages && distinct == messages ? 0 : 1;
+                double toDrain = pipeline.rate / drainRate;
+                double toNaive = pipeline.rate / naiveRate;
+                double p99Limit = batchTimeoutSeconds() + 1;
+                out.printf("ratios          pipeline / bare drain %.2f, pipeline / naive %.1f%n", toDrain, toNaive);
+                out.printf("targets         bare drain ratio >= 0.7: %s; naive ratio >= 15: %s; p99 <= batch timeout + 1 s (%.1f s): %s%n",
+                        yes(toDrain >= 0.7), yes(toNaive >= 15), p99Limit, yes(pipeline.p99 <= p99Limit));
+                return verified ? 0 : 1;
             } finally {
                 sqs.deleteQueue(b -> b.queueUrl(queue));
                 sqs.deleteQueue(b -> b.queueUrl(deadLetters));
@@ -149,6 +155,196 @@ public final class BenchCommand {
                     s.execute("DROP SCHEMA " + runId + " CASCADE");
                 }
             }
+        }
+    }
+
+    private static String yes(boolean met) {
+        return met ? "met" : "MISSED";
+    }
+
+    /**
+     * The pipeline as users run it: the jar's main class in a JVM of its own, configured through the environment
+     * (the contract's variables) on the run's queue and schema. Its progress, heap and latency come from its
+     * Prometheus endpoint, its resident memory from /proc; rows and rate from the database.
+     */
+    private final class PipelineRun {
+
+        private final Servers servers;
+        private final Options options;
+        private final String schemaUrl;
+        private final int port = EmbeddedServers.freePort();
+        private final long[] heapByQuarter = new long[4];
+        private final long[] rssByQuarter = new long[4];
+        private ChildJvm jvm;
+        private double rate;
+        private double p99 = Double.NaN;
+
+        PipelineRun(Servers servers, Options options, String schemaUrl) {
+            this.servers = servers;
+            this.options = options;
+            this.schemaUrl = schemaUrl;
+        }
+
+        void start() throws IOException {
+            Map<String, String> env = new HashMap<>(servers.environment());
+            env.put("SQS_QUEUE", runId);
+            env.put("SQS_DEAD_LETTER_QUEUE", runId + "-dlq");
+            env.put("DB_URL", schemaUrl);
+            env.put("PII_MASKING_KEY", randomKey());
+            env.put("LOG_FORMAT", "plain");
+            List<String> jvmOptions = new ArrayList<>(options.jvm());
+            jvmOptions.add("-Dcamel.management.port=" + port);
+            jvmOptions.add("-Dsqs.consumers=" + options.consumers());
+            jvm = ChildJvm.start(jvmOptions, env, "io.loginetl.LoginEtlApplication");
+        }
+
+        private String metrics() {
+            return ChildJvm.scrape("http://127.0.0.1:" + port + "/observe/metrics");
+        }
+
+        /** Messages done: written, skipped as redeliveries, or dead-lettered. */
+        private static long done(String metrics) {
+            return Math.round(ChildJvm.sample(metrics, "login_etl_rows_written_total", "")
+                    + ChildJvm.sample(metrics, "login_etl_duplicates_skipped_total", "")
+                    + ChildJvm.sample(metrics, "login_etl_dead_letters_total", ""));
+        }
+
+        /** Waits until {@code total} messages are done, sampling heap and RSS each second. */
+        void awaitDone(long total) throws IOException, InterruptedException {
+            long done = -1;
+            long lastChange = System.nanoTime();
+            while (true) {
+                String metrics = metrics();
+                long now = metrics.isEmpty() ? done : done(metrics);
+                if (!metrics.isEmpty()) {
+                    int quarter = (int) Math.min(3, Math.max(0, now) * 4 / Math.max(1, total));
+                    heapByQuarter[quarter] = Math.max(heapByQuarter[quarter],
+                            (long) ChildJvm.sample(metrics, "jvm_memory_used_bytes", "area=\"heap\"") >> 20);
+                    rssByQuarter[quarter] = Math.max(rssByQuarter[quarter], jvm.memoryMb("VmRSS"));
+                }
+                if (now >= total) {
+                    return;
+                }
+                if (now != done) {
+                    done = now;
+                    lastChange = System.nanoTime();
+                } else if (!jvm.isAlive() || System.nanoTime() - lastChange > TimeUnit.SECONDS.toNanos(120)) {
+                    throw new IOException("the pipeline " + (jvm.isAlive() ? "made no progress for 120 s" : "stopped")
+                            + " at " + Math.max(0, done) + " of " + total + " messages; its output:\n" + tail(jvm.output(), 30));
+                }
+                Thread.sleep(1000);
+            }
+        }
+
+        /** Prints the rate (first to last commit), memory, and the rows verified; returns whether they match. */
+        boolean report(int messages) throws SQLException {
+            long rows;
+            long distinct;
+            double seconds;
+            long afterFirst;
+            try (Connection c = servers.connect(schemaUrl); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+                    "SELECT count(*) FILTER (WHERE written_at > t0), extract(epoch FROM max(written_at) - min(t0)), count(*)"
+                            + " FROM login_etl_messages, (SELECT min(written_at) AS t0 FROM login_etl_messages) first")) {
+                rs.next();
+                afterFirst = rs.getLong(1);
+                seconds = Math.max(rs.getDouble(2), 0.001);
+                distinct = rs.getLong(3);
+                rows = count(c, "user_logins");
+            }
+            // the first batch committed at t0: the rate counts what came after it, over the time after it
+            rate = afterFirst / seconds;
+            out.printf("pipeline        %,10.0f messages/s  (%,d messages, first to last commit %.1f s)%n", rate, messages, seconds);
+            out.printf("memory          heap peak %d MB, RSS peak %d MB; by quarter of the run: heap %s MB, RSS %s MB (sampled each second)%n",
+                    Arrays.stream(heapByQuarter).max().orElse(0), jvm.memoryMb("VmHWM"), join(heapByQuarter), join(rssByQuarter));
+            boolean verified = rows == messages && distinct == messages;
+            out.printf("rows verified   %,d = messages %,d: %s (distinct message ids %,d)%n", rows, messages, verified ? "yes" : "NO", distinct);
+            return verified;
+        }
+
+        /**
+         * Half the measured rate, paced, for the latency seconds: the pipeline's own SentTimestamp-to-commit
+         * histogram, counted from before the first of these messages to after the last.
+         */
+        void latency(SqsClient sqs, String queue, long doneBefore) throws Exception {
+            double pace = Math.max(1, rate / 2);
+            int count = (int) Math.max(10, Math.round(pace * options.latencySeconds() / 10) * 10);
+            List<String> bodies = SampleLogins.generate(count, 7);
+            TreeMap<Double, Double> before = ChildJvm.buckets(metrics(), LATENCY);
+            long start = System.nanoTime();
+            for (int from = 0; from < count; from += 10) {
+                long due = start + (long) (from / pace * 1e9);
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    TimeUnit.NANOSECONDS.sleep(wait);
+                }
+                SqsQueues.send(sqs, queue, bodies.subList(from, Math.min(count, from + 10)));
+            }
+            double sent = count / ((System.nanoTime() - start) / 1e9);
+            awaitDone(doneBefore + count);
+            TreeMap<Double, Double> after = ChildJvm.buckets(metrics(), LATENCY);
+            double p50 = ChildJvm.quantile(0.5, before, after);
+            p99 = ChildJvm.quantile(0.99, before, after);
+            out.printf("latency         p50 %.2f s, p99 %.2f s  (SentTimestamp to commit; %,d messages sent at %,.0f/s, half the rate)%n",
+                    p50, p99, count, sent);
+        }
+
+        void stop() throws IOException, InterruptedException {
+            if (jvm == null) {
+                return;
+            }
+            try {
+                int exit = jvm.stop(Duration.ofSeconds(90));
+                String summary = jvm.lastLineWith("summary:");
+                out.printf("pipeline exit   %d; %s%n", exit, summary.substring(Math.max(0, summary.indexOf("summary:"))));
+            } finally {
+                jvm.close();
+            }
+        }
+    }
+
+    private static final String LATENCY = "login_etl_end_to_end_latency_seconds";
+
+    private static String join(long[] values) {
+        return Arrays.stream(values).mapToObj(Long::toString).collect(java.util.stream.Collectors.joining("/"));
+    }
+
+    private static String tail(String text, int lines) {
+        String[] all = text.split("\n");
+        return String.join("\n", Arrays.asList(all).subList(Math.max(0, all.length - lines), all.length));
+    }
+
+    /** The bare drain in a JVM of its own with the pipeline's JVM options; messages per second after its first batch. */
+    private static double bareDrain(Servers servers, Options o, String queue, int messages) throws Exception {
+        try (ChildJvm drain = ChildJvm.start(o.jvm(), servers.environment(), BareDrain.class.getName(), queue,
+                Integer.toString(messages), Integer.toString(o.consumers()))) {
+            int exit = drain.await(Duration.ofSeconds(600 + messages / 100));
+            String line = drain.lastLineWith("drained ");
+            if (exit != 0 || line.isEmpty()) {
+                throw new IOException("the bare drain failed (exit " + exit + "):\n" + tail(drain.output(), 30));
+            }
+            String[] f = line.trim().split(" ");
+            long drained = Long.parseLong(f[1]);
+            long firstBatch = Long.parseLong(f[3]);
+            return (drained - firstBatch) / Math.max(1e-3, Double.parseDouble(f[5]));
+        }
+    }
+
+    /** batch.timeout of the configuration the pipeline reads (working directory, else packaged), in seconds. */
+    private static double batchTimeoutSeconds() {
+        Properties p = new Properties();
+        try (var in = Files.isRegularFile(Path.of("application.properties"))
+                ? Files.newInputStream(Path.of("application.properties"))
+                : BenchCommand.class.getResourceAsStream("/application.properties")) {
+            if (in != null) {
+                p.load(in);
+            }
+        } catch (IOException e) {
+            // the default below
+        }
+        try {
+            return Long.parseLong(p.getProperty("batch.timeout", "1000").trim()) / 1000.0;
+        } catch (NumberFormatException e) {
+            return 1.0;
         }
     }
 
@@ -168,39 +364,6 @@ public final class BenchCommand {
         } finally {
             senders.shutdown();
         }
-    }
-
-    /** ReceiveMessage of 10 and DeleteMessageBatch on {@code threads} threads until {@code messages} are gone. */
-    static double bareDrain(SqsClient sqs, String queue, int messages, int threads) throws Exception {
-        AtomicLong done = new AtomicLong();
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        long start = System.nanoTime();
-        try {
-            List<Future<?>> workers = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                workers.add(pool.submit(() -> {
-                    while (done.get() < messages) {
-                        List<Message> got = sqs.receiveMessage(b -> b.queueUrl(queue).maxNumberOfMessages(10).waitTimeSeconds(1)).messages();
-                        if (got.isEmpty()) {
-                            continue;
-                        }
-                        List<DeleteMessageBatchRequestEntry> entries = new ArrayList<>();
-                        for (int i = 0; i < got.size(); i++) {
-                            entries.add(DeleteMessageBatchRequestEntry.builder().id(Integer.toString(i)).receiptHandle(got.get(i).receiptHandle()).build());
-                        }
-                        sqs.deleteMessageBatch(b -> b.queueUrl(queue).entries(entries));
-                        done.addAndGet(got.size());
-                    }
-                    return null;
-                }));
-            }
-            for (Future<?> w : workers) {
-                w.get();
-            }
-        } finally {
-            pool.shutdown();
-        }
-        return done.get() / ((System.nanoTime() - start) / 1e9);
     }
 
     /** COPY of {@code rows} login rows into a table of the run's schema. */
@@ -267,39 +430,24 @@ public final class BenchCommand {
         return java.util.HexFormat.of().formatHex(key);
     }
 
-    private static void resetPeaks() {
-        System.gc();
-        ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
-    }
-
-    private static long heapPeak() {
-        return ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP)
-                .mapToLong(p -> p.getPeakUsage().getUsed()).sum();
-    }
-
-    /** Peak resident set of this process (Linux), for the whole run so far. */
-    private static String peakRss() {
-        try {
-            return Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("VmHWM:"))
-                    .map(l -> (Long.parseLong(l.replaceAll("\\D", "")) >> 10) + " MB").findFirst().orElse("unknown");
-        } catch (IOException e) {
-            return "unknown";
-        }
-    }
-
-    /** Where the bench runs: the embedded servers, or those the environment names. */
-    private record Servers(boolean embedded, String dbUrl, String dbUser, String dbPassword, Properties pipelineProperties,
+    /**
+     * Where the bench runs: the embedded servers, or those the environment names. {@link #environment} is what a
+     * JVM started by the bench needs on top of the bench's own environment to reach them.
+     */
+    private record Servers(boolean embedded, String dbUrl, String dbUser, String dbPassword, Map<String, String> environment,
             java.util.function.Supplier<SqsClient> sqsFactory) {
 
         static Servers of(EmbeddedServers s) {
-            return new Servers(true, s.jdbcUrl(), s.dbUser(), s.dbPassword(), s.pipelineProperties(), s::newSqsClient);
+            return new Servers(true, s.jdbcUrl(), s.dbUser(), s.dbPassword(), Map.of(
+                    "SQS_ENDPOINT", s.sqsEndpoint(), "AWS_REGION", EmbeddedServers.REGION,
+                    "AWS_ACCESS_KEY_ID", EmbeddedServers.ACCESS_KEY, "AWS_SECRET_ACCESS_KEY", EmbeddedServers.SECRET_KEY,
+                    "DB_URL", s.jdbcUrl(), "DB_USER", s.dbUser(), "DB_PASSWORD", s.dbPassword()), s::newSqsClient);
         }
 
         static Servers fromEnvironment() {
-            Properties p = new Properties(); // the rest comes from application.properties and the environment
             String endpoint = env("SQS_ENDPOINT");
             String region = env("AWS_REGION").isBlank() ? "us-east-1" : env("AWS_REGION");
-            return new Servers(false, env("DB_URL"), env("DB_USER"), env("DB_PASSWORD"), p,
+            return new Servers(false, env("DB_URL"), env("DB_USER"), env("DB_PASSWORD"), Map.of(),
                     () -> SqsClients.create(endpoint, region, env("AWS_ACCESS_KEY_ID"), env("AWS_SECRET_ACCESS_KEY")));
         }
 

@@ -2,6 +2,7 @@ package io.loginetl.routes;
 
 import java.util.List;
 
+import io.loginetl.db.RowParameters;
 import io.loginetl.db.UserLoginsTable;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.endpoint.EndpointRouteBuilder;
@@ -45,7 +46,8 @@ public class BatchWriterRoutes extends EndpointRouteBuilder {
         UserLoginsTable table = getCamelContext().getRegistry().lookupByNameAndType("userLoginsTable", UserLoginsTable.class);
 
         var insert = sql(insert(table.appVersionType())).dataSource("#loginDataSource")
-                .batch(true).batchAutoCommitDisabled(true).noop(true);
+                .batch(true).batchAutoCommitDisabled(true).noop(true)
+                .advanced().prepareStatementStrategy(new RowParameters());
 
         // One batch, one transaction; only after the commit are its messages deleted from SQS.
         from(direct("write-batch")).routeId("login-batch-writer").routeConfigurationId(ErrorHandling.WRITER)

@@ -15,14 +15,20 @@ class BenchIT {
 
     @Test
     void benchWritesEveryMessageAndPrintsEachFigure() throws Exception {
-        JarProcess.Result bench = JarProcess.run(Map.of(), Path.of("."), 600, "bench", "--messages", "3000");
+        JarProcess.Result bench = JarProcess.run(Map.of(), Path.of("."), 600, "bench", "--messages", "3000", "--latency-seconds", "3");
 
         assertEquals(0, bench.exit(), bench.out() + bench.err());
         Matcher verified = Pattern.compile("rows verified +([\\d,]+) = messages ([\\d,]+): yes").matcher(bench.out());
         assertTrue(verified.find(), bench.out());
         assertEquals("3,000", verified.group(1));
         assertEquals("3,000", verified.group(2));
-        for (String figure : new String[] {"pipeline ", "bare SQS drain ", "COPY ", "naive ", "ratios "}) {
+        Matcher latency = Pattern.compile("latency +p50 ([\\d.]+) s, p99 ([\\d.]+) s").matcher(bench.out());
+        assertTrue(latency.find(), "no latency figures:\n" + bench.out());
+        assertTrue(Double.parseDouble(latency.group(1)) <= Double.parseDouble(latency.group(2)), bench.out());
+        Matcher memory = Pattern.compile("memory +heap peak (\\d+) MB, RSS peak (\\d+) MB").matcher(bench.out());
+        assertTrue(memory.find(), "no memory figures:\n" + bench.out());
+        assertTrue(Long.parseLong(memory.group(1)) > 0, "the pipeline's heap was never read:\n" + bench.out());
+        for (String figure : new String[] {"pipeline ", "bare SQS drain ", "COPY ", "naive ", "ratios ", "targets "}) {
             assertTrue(bench.out().contains("\n" + figure), "no " + figure.strip() + " figure:\n" + bench.out());
         }
     }

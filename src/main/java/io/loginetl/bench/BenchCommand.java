@@ -42,6 +42,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 public final class BenchCommand {
 
     private static final int NAIVE_SAMPLE = 2_000;
+    /** The naive loop is timed warm, its best case, after this many messages. */
+    private static final int NAIVE_WARM_UP = 1_000;
     private static final int WARM_UP = 30_000;
 
     private final PrintStream out;
@@ -111,7 +113,13 @@ public final class BenchCommand {
 
                 warmUp(sqs, o.consumers(), Math.min(WARM_UP, Math.max(2_000, messages)));
 
-                PipelineRun pipeline = new PipelineRun(servers, o, schemaUrl);
+                Map<String, String> env = new HashMap<>(servers.environment());
+                env.put("SQS_QUEUE", runId);
+                env.put("SQS_DEAD_LETTER_QUEUE", runId + "-dlq");
+                env.put("DB_URL", schemaUrl);
+                env.put("PII_MASKING_KEY", randomKey());
+                env.put("LOG_FORMAT", "plain");
+                PipelineRun pipeline = new PipelineRun(out, o, env, () -> servers.connect(schemaUrl));
                 boolean verified;
                 try {
                     pipeline.start();
@@ -132,15 +140,17 @@ public final class BenchCommand {
                     copyRate = copy(c, messages);
                 }
                 out.printf("COPY            %,10.0f rows/s%n", copyRate);
-                int sample = Math.min(messages, NAIVE_SAMPLE);
-                load(sqs, queue, bodies.subList(0, sample));
-                double naiveRate = naive(servers, o, queue, schemaUrl, sample);
-                out.printf("naive           %,10.0f messages/s  (%,d messages: one at a time, insert + commit, delete; a JVM of its own)%n",
-                        naiveRate, sample);
+                int naiveWarmUp = Math.min(NAIVE_WARM_UP, messages / 3);
+                int sample = Math.min(NAIVE_SAMPLE, messages - naiveWarmUp);
+                load(sqs, queue, bodies.subList(0, naiveWarmUp + sample));
+                double naiveRate = naive(servers, o, queue, schemaUrl, naiveWarmUp, sample);
+                out.printf("naive           %,10.0f messages/s  (%,d messages timed after %,d untimed: one at a time, insert + commit, delete;"
+                        + " a JVM of its own)%n", naiveRate, sample, naiveWarmUp);
                 double toDrain = pipeline.rate / drainRate;
                 double toNaive = pipeline.rate / naiveRate;
                 double p99Limit = batchTimeoutSeconds() + 1;
-                out.printf("ratios          pipeline / bare drain %.2f, pipeline / naive %.1f%n", toDrain, toNaive);
+                out.printf("ratios          pipeline / bare drain %.2f, pipeline / naive %.1f (bare drain / naive %.1f)%n", toDrain, toNaive,
+                        drainRate / naiveRate);
                 out.printf("targets         bare drain ratio >= 0.7: %s; naive ratio >= 15: %s; p99 <= batch timeout + 1 s (%.1f s): %s%n",
                         yes(toDrain >= 0.7), yes(toNaive >= 15), p99Limit, yes(pipeline.p99 <= p99Limit));
                 return verified ? 0 : 1;
@@ -158,153 +168,7 @@ public final class BenchCommand {
         return met ? "met" : "MISSED";
     }
 
-    /**
-     * The pipeline as users run it: the jar's main class in a JVM of its own, configured through the environment
-     * (the contract's variables) on the run's queue and schema. Its progress, heap and latency come from its
-     * Prometheus endpoint, its resident memory from /proc; rows and rate from the database.
-     */
-    private final class PipelineRun {
-
-        private final Servers servers;
-        private final Options options;
-        private final String schemaUrl;
-        private final int port = EmbeddedServers.freePort();
-        private final long[] heapByQuarter = new long[4];
-        private final long[] rssByQuarter = new long[4];
-        private ChildJvm jvm;
-        private double rate;
-        private double p99 = Double.NaN;
-
-        PipelineRun(Servers servers, Options options, String schemaUrl) {
-            this.servers = servers;
-            this.options = options;
-            this.schemaUrl = schemaUrl;
-        }
-
-        void start() throws IOException {
-            Map<String, String> env = new HashMap<>(servers.environment());
-            env.put("SQS_QUEUE", runId);
-            env.put("SQS_DEAD_LETTER_QUEUE", runId + "-dlq");
-            env.put("DB_URL", schemaUrl);
-            env.put("PII_MASKING_KEY", randomKey());
-            env.put("LOG_FORMAT", "plain");
-            List<String> jvmOptions = new ArrayList<>(options.jvm());
-            jvmOptions.add("-Dcamel.management.port=" + port);
-            jvmOptions.add("-Dsqs.consumers=" + options.consumers());
-            jvm = ChildJvm.start(jvmOptions, env, "io.loginetl.LoginEtlApplication");
-        }
-
-        private String metrics() {
-            return ChildJvm.scrape("http://127.0.0.1:" + port + "/observe/metrics");
-        }
-
-        /** Messages done: written, skipped as redeliveries, or dead-lettered. */
-        private static long done(String metrics) {
-            return Math.round(ChildJvm.sample(metrics, "login_etl_rows_written_total", "")
-                    + ChildJvm.sample(metrics, "login_etl_duplicates_skipped_total", "")
-                    + ChildJvm.sample(metrics, "login_etl_dead_letters_total", ""));
-        }
-
-        /** Waits until {@code total} messages are done, sampling heap and RSS each second. */
-        void awaitDone(long total) throws IOException, InterruptedException {
-            long done = -1;
-            long lastChange = System.nanoTime();
-            while (true) {
-                String metrics = metrics();
-                long now = metrics.isEmpty() ? done : done(metrics);
-                if (!metrics.isEmpty()) {
-                    int quarter = (int) Math.min(3, Math.max(0, now) * 4 / Math.max(1, total));
-                    heapByQuarter[quarter] = Math.max(heapByQuarter[quarter],
-                            (long) ChildJvm.sample(metrics, "jvm_memory_used_bytes", "area=\"heap\"") >> 20);
-                    rssByQuarter[quarter] = Math.max(rssByQuarter[quarter], jvm.memoryMb("VmRSS"));
-                }
-                if (now >= total) {
-                    return;
-                }
-                if (now != done) {
-                    done = now;
-                    lastChange = System.nanoTime();
-                } else if (!jvm.isAlive() || System.nanoTime() - lastChange > TimeUnit.SECONDS.toNanos(120)) {
-                    throw new IOException("the pipeline " + (jvm.isAlive() ? "made no progress for 120 s" : "stopped")
-                            + " at " + Math.max(0, done) + " of " + total + " messages; its output:\n" + tail(jvm.output(), 30));
-                }
-                Thread.sleep(1000);
-            }
-        }
-
-        /** Prints the rate (first to last commit), memory, and the rows verified; returns whether they match. */
-        boolean report(int messages) throws SQLException {
-            long rows;
-            long distinct;
-            double seconds;
-            long afterFirst;
-            try (Connection c = servers.connect(schemaUrl); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
-                    "SELECT count(*) FILTER (WHERE written_at > t0), extract(epoch FROM max(written_at) - min(t0)), count(*)"
-                            + " FROM login_etl_messages, (SELECT min(written_at) AS t0 FROM login_etl_messages) first")) {
-                rs.next();
-                afterFirst = rs.getLong(1);
-                seconds = Math.max(rs.getDouble(2), 0.001);
-                distinct = rs.getLong(3);
-                rows = count(c, "user_logins");
-            }
-            // the first batch committed at t0: the rate counts what came after it, over the time after it
-            rate = afterFirst / seconds;
-            out.printf("pipeline        %,10.0f messages/s  (%,d messages, first to last commit %.1f s)%n", rate, messages, seconds);
-            out.printf("memory          heap peak %d MB, RSS peak %d MB; by quarter of the run: heap %s MB, RSS %s MB (sampled each second)%n",
-                    Arrays.stream(heapByQuarter).max().orElse(0), jvm.memoryMb("VmHWM"), join(heapByQuarter), join(rssByQuarter));
-            boolean verified = rows == messages && distinct == messages;
-            out.printf("rows verified   %,d = messages %,d: %s (distinct message ids %,d)%n", rows, messages, verified ? "yes" : "NO", distinct);
-            return verified;
-        }
-
-        /**
-         * Half the measured rate, paced, for the latency seconds: the pipeline's own SentTimestamp-to-commit
-         * histogram, counted from before the first of these messages to after the last.
-         */
-        void latency(SqsClient sqs, String queue, long doneBefore) throws Exception {
-            double pace = Math.max(1, rate / 2);
-            int count = (int) Math.max(10, Math.round(pace * options.latencySeconds() / 10) * 10);
-            List<String> bodies = SampleLogins.generate(count, 7);
-            TreeMap<Double, Double> before = ChildJvm.buckets(metrics(), LATENCY);
-            long start = System.nanoTime();
-            for (int from = 0; from < count; from += 10) {
-                long due = start + (long) (from / pace * 1e9);
-                long wait = due - System.nanoTime();
-                if (wait > 0) {
-                    TimeUnit.NANOSECONDS.sleep(wait);
-                }
-                SqsQueues.send(sqs, queue, bodies.subList(from, Math.min(count, from + 10)));
-            }
-            double sent = count / ((System.nanoTime() - start) / 1e9);
-            awaitDone(doneBefore + count);
-            TreeMap<Double, Double> after = ChildJvm.buckets(metrics(), LATENCY);
-            double p50 = ChildJvm.quantile(0.5, before, after);
-            p99 = ChildJvm.quantile(0.99, before, after);
-            out.printf("latency         p50 %.2f s, p99 %.2f s  (SentTimestamp to commit; %,d messages sent at %,.0f/s, half the rate)%n",
-                    p50, p99, count, sent);
-        }
-
-        void stop() throws IOException, InterruptedException {
-            if (jvm == null) {
-                return;
-            }
-            try {
-                int exit = jvm.stop(Duration.ofSeconds(90));
-                String summary = jvm.lastLineWith("summary:");
-                out.printf("pipeline exit   %d; %s%n", exit, summary.substring(Math.max(0, summary.indexOf("summary:"))));
-            } finally {
-                jvm.close();
-            }
-        }
-    }
-
-    private static final String LATENCY = "login_etl_end_to_end_latency_seconds";
-
-    private static String join(long[] values) {
-        return Arrays.stream(values).mapToObj(Long::toString).collect(java.util.stream.Collectors.joining("/"));
-    }
-
-    private static String tail(String text, int lines) {
+    static String tail(String text, int lines) {
         String[] all = text.split("\n");
         return String.join("\n", Arrays.asList(all).subList(Math.max(0, all.length - lines), all.length));
     }
@@ -342,11 +206,13 @@ public final class BenchCommand {
     }
 
     /** The naive loop in a JVM of its own with the same options, on the run's queue and schema. */
-    private static double naive(Servers servers, Options o, String queue, String schemaUrl, int messages) throws Exception {
+    private static double naive(Servers servers, Options o, String queue, String schemaUrl, int warmUp, int messages)
+            throws Exception {
         Map<String, String> env = new HashMap<>(servers.environment());
         env.put("DB_URL", schemaUrl);
         env.put("PII_MASKING_KEY", randomKey());
-        try (ChildJvm naive = ChildJvm.start(o.jvm(), env, NaiveLoop.class.getName(), queue, Integer.toString(messages))) {
+        try (ChildJvm naive = ChildJvm.start(o.jvm(), env, NaiveLoop.class.getName(), queue, Integer.toString(warmUp),
+                Integer.toString(messages))) {
             int exit = naive.await(Duration.ofSeconds(600));
             String line = naive.lastLineWith("naive ");
             if (exit != 0 || line.isEmpty()) {
@@ -409,7 +275,7 @@ public final class BenchCommand {
         return rows / ((System.nanoTime() - start) / 1e9);
     }
 
-    private static long count(Connection c, String table) {
+    static long count(Connection c, String table) {
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM " + table)) {
             rs.next();
             return rs.getLong(1);
@@ -422,7 +288,7 @@ public final class BenchCommand {
         return url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema;
     }
 
-    private static String randomKey() {
+    static String randomKey() {
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
         return java.util.HexFormat.of().formatHex(key);

@@ -1,0 +1,169 @@
+package io.loginetl.bench;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import io.loginetl.demo.EmbeddedServers;
+import io.loginetl.demo.SampleLogins;
+import io.loginetl.sqs.SqsQueues;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * The pipeline as users run it: the jar's main class in a JVM of its own, configured through the environment
+ * (the contract's variables) on the run's queue and schema. Its progress, heap and latency come from its
+ * Prometheus endpoint, its resident memory from /proc; rows and rate from the database.
+ */
+final class PipelineRun {
+
+    /** Opens a connection to the run's schema. */
+    interface Database {
+        Connection connect() throws SQLException;
+    }
+
+    private static final String LATENCY = "login_etl_end_to_end_latency_seconds";
+
+    private final PrintStream out;
+    private final BenchCommand.Options options;
+    private final Map<String, String> env;
+    private final Database database;
+    private final int port = EmbeddedServers.freePort();
+    private final long[] heapByQuarter = new long[4];
+    private final long[] rssByQuarter = new long[4];
+    private ChildJvm jvm;
+    double rate;
+    double p99 = Double.NaN;
+
+    /** {@code env}: what the pipeline's JVM needs on top of the bench's environment (servers, queue, schema, key). */
+    PipelineRun(PrintStream out, BenchCommand.Options options, Map<String, String> env, Database database) {
+        this.out = out;
+        this.options = options;
+        this.env = env;
+        this.database = database;
+    }
+
+    void start() throws IOException {
+        List<String> jvmOptions = new ArrayList<>(options.jvm());
+        jvmOptions.add("-Dcamel.management.port=" + port);
+        jvmOptions.add("-Dsqs.consumers=" + options.consumers());
+        jvm = ChildJvm.start(jvmOptions, env, "io.loginetl.LoginEtlApplication");
+    }
+
+    private String metrics() {
+        return ChildJvm.scrape("http://127.0.0.1:" + port + "/observe/metrics");
+    }
+
+    /** Messages done: written, skipped as redeliveries, or dead-lettered. */
+    private static long done(String metrics) {
+        return Math.round(ChildJvm.sample(metrics, "login_etl_rows_written_total", "")
+                + ChildJvm.sample(metrics, "login_etl_duplicates_skipped_total", "")
+                + ChildJvm.sample(metrics, "login_etl_dead_letters_total", ""));
+    }
+
+    /** Waits until {@code total} messages are done, sampling heap and RSS each second. */
+    void awaitDone(long total) throws IOException, InterruptedException {
+        long done = -1;
+        long lastChange = System.nanoTime();
+        while (true) {
+            String metrics = metrics();
+            long now = metrics.isEmpty() ? done : done(metrics);
+            if (!metrics.isEmpty()) {
+                int quarter = (int) Math.min(3, Math.max(0, now) * 4 / Math.max(1, total));
+                heapByQuarter[quarter] = Math.max(heapByQuarter[quarter],
+                        (long) ChildJvm.sample(metrics, "jvm_memory_used_bytes", "area=\"heap\"") >> 20);
+                rssByQuarter[quarter] = Math.max(rssByQuarter[quarter], jvm.memoryMb("VmRSS"));
+            }
+            if (now >= total) {
+                return;
+            }
+            if (now != done) {
+                done = now;
+                lastChange = System.nanoTime();
+            } else if (!jvm.isAlive() || System.nanoTime() - lastChange > TimeUnit.SECONDS.toNanos(120)) {
+                throw new IOException("the pipeline " + (jvm.isAlive() ? "made no progress for 120 s" : "stopped")
+                        + " at " + Math.max(0, done) + " of " + total + " messages; its output:\n" + BenchCommand.tail(jvm.output(), 30));
+            }
+            Thread.sleep(1000);
+        }
+    }
+
+    /** Prints the rate (first to last commit), memory, and the rows verified; returns whether they match. */
+    boolean report(int messages) throws SQLException {
+        long rows;
+        long distinct;
+        double seconds;
+        long afterFirst;
+        try (Connection c = database.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+                "SELECT count(*) FILTER (WHERE written_at > t0), extract(epoch FROM max(written_at) - min(t0)), count(*)"
+                        + " FROM login_etl_messages, (SELECT min(written_at) AS t0 FROM login_etl_messages) first")) {
+            rs.next();
+            afterFirst = rs.getLong(1);
+            seconds = Math.max(rs.getDouble(2), 0.001);
+            distinct = rs.getLong(3);
+            rows = BenchCommand.count(c, "user_logins");
+        }
+        // the first batch committed at t0: the rate counts what came after it, over the time after it
+        rate = afterFirst / seconds;
+        out.printf("pipeline        %,10.0f messages/s  (%,d messages, first to last commit %.1f s)%n", rate, messages, seconds);
+        out.printf("memory          heap peak %d MB, RSS peak %d MB; by quarter of the run: heap %s MB, RSS %s MB (sampled each second)%n",
+                Arrays.stream(heapByQuarter).max().orElse(0), jvm.memoryMb("VmHWM"), join(heapByQuarter), join(rssByQuarter));
+        boolean verified = rows == messages && distinct == messages;
+        out.printf("rows verified   %,d = messages %,d: %s (distinct message ids %,d)%n", rows, messages, verified ? "yes" : "NO", distinct);
+        return verified;
+    }
+
+    /**
+     * Half the measured rate, paced, for the latency seconds: the pipeline's own SentTimestamp-to-commit
+     * histogram, counted from before the first of these messages to after the last.
+     */
+    void latency(SqsClient sqs, String queue, long doneBefore) throws Exception {
+        double pace = Math.max(1, rate / 2);
+        int count = (int) Math.max(10, Math.round(pace * options.latencySeconds() / 10) * 10);
+        List<String> bodies = SampleLogins.generate(count, 7);
+        TreeMap<Double, Double> before = ChildJvm.buckets(metrics(), LATENCY);
+        long start = System.nanoTime();
+        for (int from = 0; from < count; from += 10) {
+            long due = start + (long) (from / pace * 1e9);
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                TimeUnit.NANOSECONDS.sleep(wait);
+            }
+            SqsQueues.send(sqs, queue, bodies.subList(from, Math.min(count, from + 10)));
+        }
+        double sent = count / ((System.nanoTime() - start) / 1e9);
+        awaitDone(doneBefore + count);
+        TreeMap<Double, Double> after = ChildJvm.buckets(metrics(), LATENCY);
+        double p50 = ChildJvm.quantile(0.5, before, after);
+        p99 = ChildJvm.quantile(0.99, before, after);
+        out.printf("latency         p50 %.2f s, p99 %.2f s  (SentTimestamp to commit; %,d messages sent at %,.0f/s, half the rate)%n",
+                p50, p99, count, sent);
+    }
+
+    void stop() throws IOException, InterruptedException {
+        if (jvm == null) {
+            return;
+        }
+        try {
+            int exit = jvm.stop(Duration.ofSeconds(90));
+            String summary = jvm.lastLineWith("summary:");
+            out.printf("pipeline exit   %d; %s%n", exit, summary.substring(Math.max(0, summary.indexOf("summary:"))));
+        } finally {
+            jvm.close();
+        }
+    }
+
+    private static String join(long[] values) {
+        return Arrays.stream(values).mapToObj(Long::toString).collect(Collectors.joining("/"));
+    }
+}

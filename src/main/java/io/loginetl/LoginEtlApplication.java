@@ -15,7 +15,7 @@ import sun.misc.Signal;
 public final class LoginEtlApplication {
 
     static final String USAGE = """
-            usage: java -jar login-etl.jar [demo | bench [--messages N] [--consumers C] [--jvm "OPTIONS"] | recover MASKED... | forget MASKED... | rekey] [--reason TEXT]
+            usage: java -jar login-etl.jar [demo | bench [--messages N] [--consumers C] [--jvm "OPTIONS"] [--latency-seconds S] | recover MASKED... | forget MASKED... | rekey] [--reason TEXT]
               (no command)      run the pipeline with the configuration of application.properties and the
                                 environment (SQS_QUEUE, DB_URL, PII_MASKING_KEY, ...) until stopped
               demo              run it on an in-process SQS and PostgreSQL with generated logins, print a summary

@@ -72,8 +72,6 @@ public final class PipelineStats {
      * at {@code startNanos} ({@link System#nanoTime()}).
      */
     public void written(List<Map<String, Object>> rows, int inserted, long startNanos) {
-        written.addAndGet(inserted);
-        duplicates.addAndGet(rows.size() - inserted);
         batchSize.record(rows.size());
         batchWrite.record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
         long now = System.currentTimeMillis();
@@ -82,6 +80,9 @@ public final class PipelineStats {
                 latency.record(Math.max(0, now - sent), TimeUnit.MILLISECONDS);
             }
         }
+        // the counts last: whoever sees a row counted (bench, progress) finds its latency already recorded
+        written.addAndGet(inserted);
+        duplicates.addAndGet(rows.size() - inserted);
     }
 
     public void deadLettered() {

@@ -76,8 +76,11 @@ public final class BenchCommand {
             String jvm = "-Xmx256m";
             int latencySeconds = 20;
             for (int i = 1; i < args.length; i++) {
-                String value = i + 1 < args.length ? args[i + 1].replace("_", "") : null;
-                switch (value == null ? "" : args[i]) {
+                if (i + 1 >= args.length) {
+                    throw new IllegalArgumentException("bench: " + args[i] + " needs a value");
+                }
+                String value = args[i + 1].replace("_", "");
+                switch (args[i]) {
                     case "--messages" -> messages = Integer.parseInt(value);
                     case "--consumers" -> consumers = Integer.parseInt(value);
                     case "--jvm" -> jvm = args[i + 1];
@@ -126,9 +129,15 @@ public final class BenchCommand {
                     pipeline.awaitDone(messages);
                     verified = pipeline.report(messages);
                     pipeline.latency(sqs, queue, messages);
-                } finally {
-                    pipeline.stop();
+                } catch (Exception e) {
+                    try {
+                        pipeline.stop();
+                    } catch (Exception stopping) {
+                        e.addSuppressed(stopping);
+                    }
+                    throw e;
                 }
+                verified &= pipeline.stop() == 0;
 
                 // baselines, same servers, same run
                 load(sqs, queue, bodies);
@@ -148,7 +157,7 @@ public final class BenchCommand {
                         + " a JVM of its own)%n", naiveRate, sample, naiveWarmUp);
                 double toDrain = pipeline.rate / drainRate;
                 double toNaive = pipeline.rate / naiveRate;
-                double p99Limit = batchTimeoutSeconds() + 1;
+                double p99Limit = batchTimeoutSeconds(o.jvm()) + 1;
                 out.printf("ratios          pipeline / bare drain %.2f, pipeline / naive %.1f (bare drain / naive %.1f)%n", toDrain, toNaive,
                         drainRate / naiveRate);
                 out.printf("targets         bare drain ratio >= 0.7: %s; naive ratio >= 15: %s; p99 <= batch timeout + 1 s (%.1f s): %s%n",
@@ -222,13 +231,21 @@ public final class BenchCommand {
         }
     }
 
-    /** batch.timeout of the configuration the pipeline reads (working directory, else packaged), in seconds. */
-    private static double batchTimeoutSeconds() {
+    /**
+     * batch.timeout of the configuration the pipeline reads, in seconds: a {@code -Dbatch.timeout=} among the JVM
+     * options, else the working directory's application.properties, else the packaged one.
+     */
+    private static double batchTimeoutSeconds(List<String> jvmOptions) {
         Properties p = new Properties();
+        for (String option : jvmOptions) {
+            if (option.startsWith("-Dbatch.timeout=")) {
+                p.setProperty("batch.timeout", option.substring("-Dbatch.timeout=".length()));
+            }
+        }
         try (var in = Files.isRegularFile(Path.of("application.properties"))
                 ? Files.newInputStream(Path.of("application.properties"))
                 : BenchCommand.class.getResourceAsStream("/application.properties")) {
-            if (in != null) {
+            if (in != null && !p.containsKey("batch.timeout")) {
                 p.load(in);
             }
         } catch (IOException e) {
@@ -264,7 +281,7 @@ public final class BenchCommand {
         try (Statement s = c.createStatement()) {
             s.execute("CREATE TABLE copy_baseline (LIKE user_logins)");
         }
-        StringBuilder csv = new StringBuilder(rows * 200);
+        StringBuilder csv = new StringBuilder((int) Math.min(Integer.MAX_VALUE - 8, rows * 200L));
         for (int i = 0; i < rows; i++) {
             csv.append("u-").append(i).append(",android,").append("a".repeat(64)).append(',').append("b".repeat(64))
                     .append(",RU,2003000,2026-11-21\n");

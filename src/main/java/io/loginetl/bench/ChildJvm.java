@@ -13,7 +13,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -23,6 +25,12 @@ import java.util.concurrent.TimeUnit;
 final class ChildJvm implements AutoCloseable {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    /** Children still running; a shutdown hook ends them if the bench itself is stopped. */
+    private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> RUNNING.forEach(Process::destroyForcibly), "bench-children"));
+    }
 
     private final Process process;
     private final File output;
@@ -42,7 +50,9 @@ final class ChildJvm implements AutoCloseable {
         output.deleteOnExit();
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output);
         pb.environment().putAll(env);
-        return new ChildJvm(pb.start(), output);
+        Process process = pb.start();
+        RUNNING.add(process);
+        return new ChildJvm(process, output);
     }
 
     boolean isAlive() {
@@ -52,7 +62,7 @@ final class ChildJvm implements AutoCloseable {
     /** Waits for the end; returns the exit code, or throws when it takes longer than {@code timeout}. */
     int await(Duration timeout) throws InterruptedException, IOException {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-            process.destroyForcibly();
+            close();
             throw new IOException("gave up after " + timeout.toSeconds() + " s on " + process.info().commandLine().orElse("a JVM"));
         }
         return process.exitValue();
@@ -93,9 +103,16 @@ final class ChildJvm implements AutoCloseable {
         return -1;
     }
 
+    /** Ends it if it still runs and waits for the end, so nothing of it outlives the step that started it. */
     @Override
     public void close() {
         process.destroyForcibly();
+        try {
+            process.waitFor(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        RUNNING.remove(process);
         output.delete();
     }
 

@@ -34,7 +34,7 @@ public final class NaiveLoop {
         ObjectMapper json = new ObjectMapper();
         PiiMasker masker = new PiiMasker(maskingKey);
         int done = -warmUp;
-        long start = 0;
+        long start = System.nanoTime(); // set again when the warm-up ends
         try (PreparedStatement insert = c.prepareStatement("INSERT INTO naive_baseline (user_id, device_type, masked_ip,"
                 + " masked_device_id, locale, create_date) VALUES (?, ?, ?, ?, ?, current_date)")) {
             while (done < messages) {

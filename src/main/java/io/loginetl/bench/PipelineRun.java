@@ -47,6 +47,7 @@ final class PipelineRun {
     private final long[] rssByQuarter = new long[4];
     private ChildJvm jvm;
     double rate;
+    private double maxRate;
     double p99 = Double.NaN;
 
     /** {@code env}: what the pipeline's JVM needs on top of the bench's environment (servers, queue, schema, key). */
@@ -108,18 +109,26 @@ final class PipelineRun {
         long distinct;
         double seconds;
         long afterFirst;
+        long lastQuarter;
+        // written_at is the time each batch's transaction began (now()): a few milliseconds before its commit
         try (Connection c = database.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
-                "SELECT count(*) FILTER (WHERE written_at > t0), extract(epoch FROM max(written_at) - min(t0)), count(*)"
-                        + " FROM login_etl_messages, (SELECT min(written_at) AS t0 FROM login_etl_messages) first")) {
+                "SELECT count(*) FILTER (WHERE written_at > t0), extract(epoch FROM max(written_at) - min(t0)), count(*),"
+                        + " count(*) FILTER (WHERE written_at > t0 + (t1 - t0) * 0.75)"
+                        + " FROM login_etl_messages, (SELECT min(written_at) AS t0, max(written_at) AS t1 FROM login_etl_messages) span"
+                        + " GROUP BY t0, t1")) {
             rs.next();
             afterFirst = rs.getLong(1);
             seconds = Math.max(rs.getDouble(2), 0.001);
             distinct = rs.getLong(3);
+            lastQuarter = rs.getLong(4);
             rows = BenchCommand.count(c, "user_logins");
         }
         // the first batch committed at t0: the rate counts what came after it, over the time after it
         rate = afterFirst / seconds;
-        out.printf("pipeline        %,10.0f messages/s  (%,d messages, first to last commit %.1f s)%n", rate, messages, seconds);
+        // the last quarter of the run is the warmest: the best estimate of the maximum rate, which the latency is paced at half of
+        maxRate = Math.max(rate, lastQuarter / (seconds / 4));
+        out.printf("pipeline        %,10.0f messages/s  (%,d messages, first to last commit %.1f s; last quarter of that time %,.0f/s)%n",
+                rate, messages, seconds, maxRate);
         out.printf("memory          heap peak %d MB, RSS peak %d MB; by quarter of the run: heap %s MB, RSS %s MB (sampled each second)%n",
                 Arrays.stream(heapByQuarter).max().orElse(0), jvm.memoryMb("VmHWM"), join(heapByQuarter), join(rssByQuarter));
         boolean verified = rows == messages && distinct == messages;
@@ -132,10 +141,10 @@ final class PipelineRun {
      * histogram, counted from before the first of these messages to after the last.
      */
     void latency(SqsClient sqs, String queue, long doneBefore) throws Exception {
-        double pace = Math.max(1, rate / 2);
+        double pace = Math.max(1, maxRate / 2);
         int count = (int) Math.max(10, Math.round(pace * options.latencySeconds() / 10) * 10);
         List<String> bodies = SampleLogins.generate(count, 7);
-        TreeMap<Double, Double> before = ChildJvm.buckets(metrics(), LATENCY);
+        TreeMap<Double, Double> before = latencyBuckets();
         // each call of 10 is due at its time on the schedule; several senders, so one slow call does not hold the pace
         ExecutorService senders = Executors.newFixedThreadPool(PACED_SENDERS);
         long start = System.nanoTime();
@@ -162,21 +171,38 @@ final class PipelineRun {
         }
         double sentRate = count / ((System.nanoTime() - start) / 1e9);
         awaitDone(doneBefore + count);
-        TreeMap<Double, Double> after = ChildJvm.buckets(metrics(), LATENCY);
+        TreeMap<Double, Double> after = latencyBuckets();
         double p50 = ChildJvm.quantile(0.5, before, after);
         p99 = ChildJvm.quantile(0.99, before, after);
         out.printf("latency         p50 %.2f s, p99 %.2f s  (SentTimestamp to commit; %,d messages sent at %,.0f/s for a target of %,.0f/s,"
-                + " half the rate)%n", p50, p99, count, sentRate, pace);
+                + " half the last quarter's rate)%n", p50, p99, count, sentRate, pace);
     }
 
-    void stop() throws IOException, InterruptedException {
+    /** The latency histogram now; a scrape that fails (or lacks it) is retried, then the bench fails rather than guess. */
+    private TreeMap<Double, Double> latencyBuckets() throws IOException, InterruptedException {
+        for (int attempt = 0; attempt < 10; attempt++) {
+            TreeMap<Double, Double> buckets = ChildJvm.buckets(metrics(), LATENCY);
+            if (buckets.containsKey(Double.POSITIVE_INFINITY)) {
+                return buckets;
+            }
+            Thread.sleep(500);
+        }
+        throw new IOException("could not read " + LATENCY + " from the pipeline's /observe/metrics");
+    }
+
+    /** SIGTERM, as a platform stops it; returns its exit code (0 when it drained and stopped cleanly). */
+    int stop() throws IOException, InterruptedException {
         if (jvm == null) {
-            return;
+            return 0;
         }
         try {
             int exit = jvm.stop(Duration.ofSeconds(90));
             String summary = jvm.lastLineWith("summary:");
             out.printf("pipeline exit   %d; %s%n", exit, summary.substring(Math.max(0, summary.indexOf("summary:"))));
+            if (exit != 0) {
+                out.println(BenchCommand.tail(jvm.output(), 30));
+            }
+            return exit;
         } finally {
             jvm.close();
         }

@@ -15,8 +15,8 @@ import org.apache.camel.component.sql.DefaultSqlPrepareStatementStrategy;
 /**
  * camel-sql's statement strategy with the named parameters of a query read once, not once a row: camel-sql parses
  * the whole query with regular expressions for every row of a batch, which was a tenth of the pipeline's CPU.
- * A row given as a map gets its values by name, in the order the query names them; anything else is left to
- * camel-sql.
+ * A row given as a map that has every name gets its values by name, in the order the query names them (as camel-sql
+ * does); anything else is left to camel-sql.
  */
 public final class RowParameters extends DefaultSqlPrepareStatementStrategy {
 
@@ -38,7 +38,8 @@ public final class RowParameters extends DefaultSqlPrepareStatementStrategy {
         List<Object> values = new ArrayList<>(names.size());
         for (String name : names) {
             if (!row.containsKey(name)) {
-                throw new SQLException("a row has no value for the parameter " + name); // keys only, never values
+                // camel-sql would look further (headers, variables) and name what is missing: its own way
+                return super.createPopulateIterator(query, preparedQuery, expectedParams, exchange, value);
             }
             values.add(row.get(name));
         }

@@ -4,43 +4,63 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.apache.camel.Exchange;
+import org.apache.camel.component.sql.DefaultSqlPrepareStatementStrategy;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.Test;
 
-/** A row map becomes the values of a query's named parameters, in the query's order, names read once. */
+/** A row map becomes the values of a query's named parameters, in the query's order, exactly as camel-sql binds them. */
 class RowParametersTest {
 
     private static final String QUERY = "INSERT INTO t (a, b) SELECT :?b, :?a WHERE :?b IS NOT NULL";
 
+    private static List<Object> values(DefaultSqlPrepareStatementStrategy strategy, Exchange exchange, Object row) throws Exception {
+        List<Object> values = new ArrayList<>();
+        Iterator<?> it = strategy.createPopulateIterator(QUERY, "", 3, exchange, row);
+        it.forEachRemaining(values::add);
+        return values;
+    }
+
+    private static Exchange exchange() {
+        return new DefaultExchange(new DefaultCamelContext());
+    }
+
     @Test
-    void valuesFollowTheOrderOfTheQueryNotOfTheMap() throws SQLException {
+    void bindsTheSameValuesInTheSameOrderAsCamelSql() throws Exception {
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("a", 1);
         row.put("b", "two");
         row.put("unused", "x");
-        List<Object> values = new ArrayList<>();
-        Iterator<?> it = new RowParameters().createPopulateIterator(QUERY, "", 3, null, row);
-        it.forEachRemaining(values::add);
-        assertEquals(List.of("two", 1, "two"), values);
+        List<Object> ours = values(new RowParameters(), exchange(), row);
+        assertEquals(List.of("two", 1, "two"), ours);
+        assertEquals(values(new DefaultSqlPrepareStatementStrategy(), exchange(), row), ours);
     }
 
     @Test
-    void aNullValueIsANullParameterButAMissingKeyIsAnError() throws SQLException {
+    void aNullValueIsANullParameter() throws Exception {
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("a", null);
         row.put("b", "two");
-        Iterator<?> it = new RowParameters().createPopulateIterator(QUERY, "", 3, null, row);
-        it.next();
-        assertNull(it.next());
-        SQLException missing = assertThrows(SQLException.class,
-                () -> new RowParameters().createPopulateIterator(QUERY, "", 3, null, Map.of("a", 1)));
-        assertEquals("a row has no value for the parameter b", missing.getMessage());
+        List<Object> ours = values(new RowParameters(), exchange(), row);
+        assertNull(ours.get(1));
+        assertEquals(values(new DefaultSqlPrepareStatementStrategy(), exchange(), row), ours);
+    }
+
+    @Test
+    void aKeyMissingFromTheRowIsLookedUpTheWayCamelSqlDoes() throws Exception {
+        Exchange withHeader = exchange();
+        withHeader.getMessage().setHeader("b", "from a header");
+        assertEquals(List.of("from a header", 1, "from a header"), values(new RowParameters(), withHeader, Map.of("a", 1)));
+        // and missing everywhere: camel-sql's own error, naming the key (never a value)
+        Exception missing = assertThrows(Exception.class, () -> values(new RowParameters(), exchange(), Map.of("a", 1)).size());
+        assertEquals(true, missing.getMessage().contains("Cannot find key [b]"), missing.getMessage());
     }
 
     @Test

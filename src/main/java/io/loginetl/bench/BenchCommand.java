@@ -158,7 +158,7 @@ public final class BenchCommand {
                 double toDrain = pipeline.rate / drainRate;
                 double toNaive = pipeline.rate / naiveRate;
                 double p99Limit = batchTimeoutSeconds(o.jvm()) + 1;
-                out.printf("ratios          pipeline / bare drain %.2f, pipeline / naive %.1f (bare drain / naive %.1f)%n", toDrain, toNaive,
+                out.printf("ratios          pipeline / bare drain %.3f, pipeline / naive %.1f (bare drain / naive %.1f)%n", toDrain, toNaive,
                         drainRate / naiveRate);
                 out.printf("targets         bare drain ratio >= 0.7: %s; naive ratio >= 15: %s; p99 <= batch timeout + 1 s (%.1f s): %s%n",
                         yes(toDrain >= 0.7), yes(toNaive >= 15), p99Limit, yes(pipeline.p99 <= p99Limit));

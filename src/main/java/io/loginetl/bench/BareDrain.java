@@ -83,9 +83,7 @@ public final class BareDrain {
      * SQS_ENDPOINT, AWS_REGION and the AWS credentials; prints {@code drained N first-batch F seconds S}.
      */
     public static void main(String[] args) throws Exception {
-        String region = System.getenv().getOrDefault("AWS_REGION", "us-east-1");
-        try (SqsClient sqs = SqsClients.create(System.getenv("SQS_ENDPOINT"), region.isBlank() ? "us-east-1" : region,
-                System.getenv("AWS_ACCESS_KEY_ID"), System.getenv("AWS_SECRET_ACCESS_KEY"))) {
+        try (SqsClient sqs = SqsClients.fromEnvironment()) {
             Result r = drain(sqs, args[0], Long.parseLong(args[1]), Integer.parseInt(args[2]));
             System.out.printf("drained %d first-batch %d seconds %.6f%n", r.messages(), r.firstBatch(),
                     (r.lastDeleteNanos() - r.firstDeleteNanos()) / 1e9);

@@ -13,7 +13,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -177,25 +176,13 @@ public final class BenchCommand {
         return met ? "met" : "MISSED";
     }
 
-    static String tail(String text, int lines) {
-        String[] all = text.split("\n");
-        return String.join("\n", Arrays.asList(all).subList(Math.max(0, all.length - lines), all.length));
-    }
-
     /** The bare drain in a JVM of its own with the pipeline's JVM options; messages per second after its first batch. */
     private static double bareDrain(Servers servers, Options o, String queue, int messages) throws Exception {
-        try (ChildJvm drain = ChildJvm.start(o.jvm(), servers.environment(), BareDrain.class.getName(), queue,
-                Integer.toString(messages), Integer.toString(o.consumers()))) {
-            int exit = drain.await(Duration.ofSeconds(600 + messages / 100));
-            String line = drain.lastLineWith("drained ");
-            if (exit != 0 || line.isEmpty()) {
-                throw new IOException("the bare drain failed (exit " + exit + "):\n" + tail(drain.output(), 30));
-            }
-            String[] f = line.trim().split(" ");
-            long drained = Long.parseLong(f[1]);
-            long firstBatch = Long.parseLong(f[3]);
-            return (drained - firstBatch) / Math.max(1e-3, Double.parseDouble(f[5]));
-        }
+        String[] f = ChildJvm.result(o.jvm(), servers.environment(), Duration.ofSeconds(600 + messages / 100), "drained ",
+                BareDrain.class.getName(), queue, Integer.toString(messages), Integer.toString(o.consumers()));
+        long drained = Long.parseLong(f[1]);
+        long firstBatch = Long.parseLong(f[3]);
+        return (drained - firstBatch) / Math.max(1e-3, Double.parseDouble(f[5]));
     }
 
     /**
@@ -220,15 +207,9 @@ public final class BenchCommand {
         Map<String, String> env = new HashMap<>(servers.environment());
         env.put("DB_URL", schemaUrl);
         env.put("PII_MASKING_KEY", randomKey());
-        try (ChildJvm naive = ChildJvm.start(o.jvm(), env, NaiveLoop.class.getName(), queue, Integer.toString(warmUp),
-                Integer.toString(messages))) {
-            int exit = naive.await(Duration.ofSeconds(600));
-            String line = naive.lastLineWith("naive ");
-            if (exit != 0 || line.isEmpty()) {
-                throw new IOException("the naive loop failed (exit " + exit + "):\n" + tail(naive.output(), 30));
-            }
-            return Double.parseDouble(line.trim().split(" ")[1]);
-        }
+        String[] f = ChildJvm.result(o.jvm(), env, Duration.ofSeconds(600), "naive ", NaiveLoop.class.getName(), queue,
+                Integer.toString(warmUp), Integer.toString(messages));
+        return Double.parseDouble(f[1]);
     }
 
     /**
@@ -326,10 +307,7 @@ public final class BenchCommand {
         }
 
         static Servers fromEnvironment() {
-            String endpoint = env("SQS_ENDPOINT");
-            String region = env("AWS_REGION").isBlank() ? "us-east-1" : env("AWS_REGION");
-            return new Servers(false, env("DB_URL"), env("DB_USER"), env("DB_PASSWORD"), Map.of(),
-                    () -> SqsClients.create(endpoint, region, env("AWS_ACCESS_KEY_ID"), env("AWS_SECRET_ACCESS_KEY")));
+            return new Servers(false, env("DB_URL"), env("DB_USER"), env("DB_PASSWORD"), Map.of(), SqsClients::fromEnvironment);
         }
 
         private static String env(String name) {

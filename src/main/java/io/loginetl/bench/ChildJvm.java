@@ -55,6 +55,22 @@ final class ChildJvm implements AutoCloseable {
         return new ChildJvm(process, output);
     }
 
+    /**
+     * Runs a main class to its end and returns the words of its last output line that starts with {@code prefix}
+     * (its result); a non-zero exit or no such line fails with the end of its output.
+     */
+    static String[] result(List<String> jvmOptions, Map<String, String> env, Duration timeout, String prefix, String mainClass,
+            String... args) throws IOException, InterruptedException {
+        try (ChildJvm jvm = start(jvmOptions, env, mainClass, args)) {
+            int exit = jvm.await(timeout);
+            String line = jvm.lastLineWith(prefix).trim();
+            if (exit != 0 || !line.startsWith(prefix.trim())) {
+                throw new IOException(mainClass + " failed (exit " + exit + "):\n" + jvm.outputTail());
+            }
+            return line.split(" ");
+        }
+    }
+
     boolean isAlive() {
         return process.isAlive();
     }
@@ -76,6 +92,12 @@ final class ChildJvm implements AutoCloseable {
 
     String output() throws IOException {
         return Files.readString(output.toPath(), StandardCharsets.UTF_8);
+    }
+
+    /** The last 30 lines of the output, for an error message. */
+    String outputTail() throws IOException {
+        String[] all = output().split("\n");
+        return String.join("\n", List.of(all).subList(Math.max(0, all.length - 30), all.length));
     }
 
     /** The last line of the output that contains {@code text}, or "" . */

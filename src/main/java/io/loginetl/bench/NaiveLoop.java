@@ -61,11 +61,9 @@ public final class NaiveLoop {
      * contract's variables (DB_URL naming the schema to write in); prints {@code naive R messages/s}.
      */
     public static void main(String[] args) throws Exception {
-        String region = System.getenv().getOrDefault("AWS_REGION", "us-east-1");
         String user = System.getenv().getOrDefault("DB_USER", "");
         String password = System.getenv().getOrDefault("DB_PASSWORD", "");
-        try (SqsClient sqs = SqsClients.create(System.getenv("SQS_ENDPOINT"), region.isBlank() ? "us-east-1" : region,
-                System.getenv("AWS_ACCESS_KEY_ID"), System.getenv("AWS_SECRET_ACCESS_KEY"));
+        try (SqsClient sqs = SqsClients.fromEnvironment();
              Connection c = DriverManager.getConnection(System.getenv("DB_URL"), user.isBlank() ? null : user,
                      password.isBlank() ? null : password)) {
             double rate = run(sqs, args[0], c, Integer.parseInt(args[1]), Integer.parseInt(args[2]),

@@ -97,7 +97,7 @@ final class PipelineRun {
                 lastChange = System.nanoTime();
             } else if (!jvm.isAlive() || System.nanoTime() - lastChange > TimeUnit.SECONDS.toNanos(120)) {
                 throw new IOException("the pipeline " + (jvm.isAlive() ? "made no progress for 120 s" : "stopped")
-                        + " at " + Math.max(0, done) + " of " + total + " messages; its output:\n" + BenchCommand.tail(jvm.output(), 30));
+                        + " at " + Math.max(0, done) + " of " + total + " messages; its output:\n" + jvm.outputTail());
             }
             Thread.sleep(1000);
         }
@@ -200,7 +200,7 @@ final class PipelineRun {
             String summary = jvm.lastLineWith("summary:");
             out.printf("pipeline exit   %d; %s%n", exit, summary.substring(Math.max(0, summary.indexOf("summary:"))));
             if (exit != 0) {
-                out.println(BenchCommand.tail(jvm.output(), 30));
+                out.println(jvm.outputTail());
             }
             return exit;
         } finally {

@@ -37,6 +37,18 @@ public final class SqsClients {
         return builder.build();
     }
 
+    /** The client the contract's variables describe: SQS_ENDPOINT, AWS_REGION (default us-east-1), AWS credentials. */
+    public static SqsClient fromEnvironment() {
+        String region = env("AWS_REGION");
+        return create(env("SQS_ENDPOINT"), region.isBlank() ? "us-east-1" : region, env("AWS_ACCESS_KEY_ID"),
+                env("AWS_SECRET_ACCESS_KEY"));
+    }
+
+    private static String env(String name) {
+        String value = System.getenv(name);
+        return value == null ? "" : value;
+    }
+
     private static AwsCredentialsProvider credentials(String accessKey, String secretKey) {
         if (accessKey != null && !accessKey.isBlank() && secretKey != null && !secretKey.isBlank()) {
             return StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey));

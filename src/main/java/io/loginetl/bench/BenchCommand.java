@@ -35,15 +35,17 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * (DB_URL set: that PostgreSQL and the SQS of SQS_ENDPOINT/AWS_REGION), else on the embedded ones; then, paced at half
  * the rate it reached, more logins for its latency; then, on the same servers in the same run, the baselines: a bare
  * SDK drain, COPY of N rows, and a naive one-message-at-a-time pipeline. Prints the rates, memory, latency and the
- * ratios. The pipeline and the drain each run in a fresh JVM with the same options, so neither starts warmer. Each
- * run uses queues and a schema of its own and removes them at the end.
+ * ratios. The pipeline and the drain each run in a fresh JVM with the same options, so neither starts warmer, and
+ * both on an SQS server warmed before anything is timed ({@link ServerWarmUp}). Each run uses queues and a schema of
+ * its own and removes them at the end.
  */
 public final class BenchCommand {
 
     private static final int NAIVE_SAMPLE = 2_000;
     /** The naive loop is timed warm, its best case, after this many messages. */
     private static final int NAIVE_WARM_UP = 1_000;
-    private static final int WARM_UP = 30_000;
+    /** Messages per warm-up round (fewer for a small run). */
+    private static final int WARM_UP_ROUND = 25_000;
 
     private final PrintStream out;
     private final String runId = "b" + Long.toString(System.currentTimeMillis(), 36);
@@ -113,7 +115,9 @@ public final class BenchCommand {
                 load(sqs, queue, bodies);
                 out.printf("loaded          %,d messages in %.1f s%n", messages, (System.nanoTime() - loadStart) / 1e9);
 
-                warmUp(sqs, o.consumers(), Math.min(WARM_UP, Math.max(2_000, messages)));
+                ServerWarmUp.Result warm = ServerWarmUp.run(sqs, runId + "-warmup", o.consumers(),
+                        Math.min(WARM_UP_ROUND, Math.max(1_000, messages / 4)), servers.embedded, (url, round) -> load(sqs, url, round));
+                out.println("warm-up         " + warm.describe());
 
                 Map<String, String> env = new HashMap<>(servers.environment());
                 env.put("SQS_QUEUE", runId);
@@ -183,22 +187,6 @@ public final class BenchCommand {
         long drained = Long.parseLong(f[1]);
         long firstBatch = Long.parseLong(f[3]);
         return (drained - firstBatch) / Math.max(1e-3, Double.parseDouble(f[5]));
-    }
-
-    /**
-     * Runs messages through the SQS server before anything is timed: a server that runs on the JVM (ElasticMQ) is
-     * otherwise still compiling its receive and delete paths while the pipeline runs, and warm for the drain.
-     */
-    private void warmUp(SqsClient sqs, int threads, int messages) throws Exception {
-        String queue = EmbeddedServers.createQueue(sqs, runId + "-warmup", 300);
-        try {
-            long start = System.nanoTime();
-            load(sqs, queue, SampleLogins.generate(messages, 1));
-            BareDrain.drain(sqs, queue, messages, threads);
-            out.printf("warm-up         %,d messages sent and drained in %.1f s (not timed)%n", messages, (System.nanoTime() - start) / 1e9);
-        } finally {
-            sqs.deleteQueue(b -> b.queueUrl(queue));
-        }
     }
 
     /** The naive loop in a JVM of its own with the same options, on the run's queue and schema. */

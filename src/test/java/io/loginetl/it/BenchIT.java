@@ -29,6 +29,8 @@ class BenchIT {
         Matcher memory = Pattern.compile("memory +heap peak (\\d+) MB, RSS peak (\\d+) MB").matcher(bench.out());
         assertTrue(memory.find(), "no memory figures:\n" + bench.out());
         assertTrue(Long.parseLong(memory.group(1)) > 0, "the pipeline's heap was never read:\n" + bench.out());
+        assertTrue(Pattern.compile("\nwarm-up +[\\d,]+ messages sent and drained in \\d+ rounds").matcher(bench.out()).find(),
+                "no warm-up line:\n" + bench.out());
         for (String figure : new String[] {"pipeline ", "bare SQS drain ", "COPY ", "naive ", "ratios ", "targets "}) {
             assertTrue(bench.out().contains("\n" + figure), "no " + figure.strip() + " figure:\n" + bench.out());
         }

@@ -115,8 +115,9 @@ public final class BenchCommand {
                 load(sqs, queue, bodies);
                 out.printf("loaded          %,d messages in %.1f s%n", messages, (System.nanoTime() - loadStart) / 1e9);
 
-                ServerWarmUp.Result warm = ServerWarmUp.run(sqs, runId + "-warmup", o.consumers(),
-                        Math.min(WARM_UP_ROUND, Math.max(1_000, messages / 4)), servers.embedded, (url, round) -> load(sqs, url, round));
+                int roundSize = Math.min(WARM_UP_ROUND, Math.max(1_000, messages / 4));
+                ServerWarmUp.Result warm = ServerWarmUp.run(sqs, runId + "-warmup", o.consumers(), roundSize,
+                        servers.embedded, (url, round) -> load(sqs, url, round));
                 out.println("warm-up         " + warm.describe());
 
                 Map<String, String> env = new HashMap<>(servers.environment());

@@ -281,7 +281,6 @@ public class LoginEtlConfiguration implements CamelConfiguration {
         config.setConnectionTimeout(dbConnectionTimeout);
         // the pool must not fail the start: the table check below reports an unreachable database in one line
         config.setInitializationFailTimeout(-1);
-        config.addDataSourceProperty("reWriteBatchedInserts", "true");
         // a database that stops answering without refusing must fail a write, not hang it: the retry and the
         // pause depend on an exception
         config.addDataSourceProperty("tcpKeepAlive", "true");

@@ -1,8 +1,9 @@
 package io.loginetl.routes;
 
 import java.util.List;
+import java.util.StringJoiner;
 
-import io.loginetl.db.RowParameters;
+import io.loginetl.db.BatchColumns;
 import io.loginetl.db.UserLoginsTable;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.endpoint.EndpointRouteBuilder;
@@ -18,36 +19,57 @@ public class BatchWriterRoutes extends EndpointRouteBuilder {
     private static final String WRITE_STARTED = "loginEtlWriteStarted";
 
     /**
-     * One row, written only if its SQS message id is new: the id goes into {@code login_etl_messages}, the sealed
-     * originals into {@code login_etl_vault} (once per masked value, when a vault key is set) and the row into
-     * {@code user_logins}, all in the same statement, so a redelivered message never makes a second row while
-     * two messages with equal content stay two rows. The casts type the parameters for PostgreSQL.
+     * The columns of a batch, each bound as one array (see {@link BatchColumns}): the row's name and its SQL type;
+     * {@code app_version} takes the table's own type.
      */
-    static String insert(String appVersionType) {
-        return "WITH fresh AS (INSERT INTO login_etl_messages (message_id) VALUES (:#sqs_message_id)"
-                + " ON CONFLICT (message_id) DO NOTHING RETURNING message_id),"
-                + vault("ip") + "," + vault("device_id")
-                + " INSERT INTO user_logins (user_id, device_type, masked_ip, masked_device_id, locale, app_version, create_date)"
-                + " SELECT CAST(:#user_id AS varchar), CAST(:#device_type AS varchar), CAST(:#masked_ip AS varchar),"
-                + " CAST(:#masked_device_id AS varchar), CAST(:#locale AS varchar), CAST(:#app_version AS " + appVersionType + "),"
-                + " CAST(:#create_date AS date) FROM fresh";
+    static List<String[]> columns(String appVersionType) {
+        return List.of(new String[] {"sqs_message_id", "varchar"}, new String[] {"user_id", "varchar"},
+                new String[] {"device_type", "varchar"}, new String[] {"masked_ip", "varchar"},
+                new String[] {"masked_device_id", "varchar"}, new String[] {"locale", "varchar"},
+                new String[] {"app_version", appVersionType}, new String[] {"create_date", "date"},
+                new String[] {"vault_key_id", "varchar"}, new String[] {"vault_ip", "bytea"},
+                new String[] {"vault_device_id", "bytea"});
     }
 
-    private static String vault(String field) {
-        return " vault_" + field + " AS (INSERT INTO login_etl_vault (masked, key_id, sealed)"
-                + " SELECT CAST(:#masked_" + field + " AS varchar), CAST(:#vault_key_id AS varchar), CAST(:#vault_" + field + " AS bytea)"
-                + " FROM fresh WHERE CAST(:#vault_" + field + " AS bytea) IS NOT NULL"
-                + " AND NOT EXISTS (SELECT 1 FROM login_etl_forgotten f WHERE f.masked = CAST(:#masked_" + field + " AS varchar))"
-                + " ON CONFLICT (masked) DO NOTHING)";
+    /**
+     * A whole batch in one statement, each row written only if its SQS message id is new: the ids go into
+     * {@code login_etl_messages}, the sealed originals into {@code login_etl_vault} (once per masked value, when a
+     * vault key is set) and the rows into {@code user_logins}, all in the same statement, so a redelivered message
+     * never makes a second row while two messages with equal content stay two rows. Keys are inserted in order, so
+     * batches written side by side that share values wait for each other instead of deadlocking.
+     */
+    static String insert(String appVersionType) {
+        List<String[]> columns = columns(appVersionType);
+        StringJoiner arrays = new StringJoiner(", ");
+        StringJoiner names = new StringJoiner(", ");
+        for (String[] c : columns) {
+            arrays.add("CAST(:#" + c[0] + " AS " + c[1] + "[])");
+            names.add(c[0]);
+        }
+        return "WITH batch AS (SELECT DISTINCT ON (sqs_message_id) * FROM unnest(" + arrays + ") AS r(" + names + ")"
+                + " ORDER BY sqs_message_id),"
+                + " fresh AS (INSERT INTO login_etl_messages (message_id) SELECT sqs_message_id FROM batch ORDER BY 1"
+                + " ON CONFLICT (message_id) DO NOTHING RETURNING message_id),"
+                + " written AS (SELECT batch.* FROM batch JOIN fresh ON fresh.message_id = batch.sqs_message_id),"
+                + " vault AS (INSERT INTO login_etl_vault (masked, key_id, sealed)"
+                + " SELECT DISTINCT ON (masked) masked, key_id, sealed FROM ("
+                + "SELECT masked_ip, vault_key_id, vault_ip FROM written WHERE vault_ip IS NOT NULL"
+                + " UNION ALL SELECT masked_device_id, vault_key_id, vault_device_id FROM written WHERE vault_device_id IS NOT NULL"
+                + ") AS v(masked, key_id, sealed)"
+                + " WHERE NOT EXISTS (SELECT 1 FROM login_etl_forgotten f WHERE f.masked = v.masked) ORDER BY masked"
+                + " ON CONFLICT (masked) DO NOTHING)"
+                + " INSERT INTO user_logins (user_id, device_type, masked_ip, masked_device_id, locale, app_version, create_date)"
+                + " SELECT user_id, device_type, masked_ip, masked_device_id, locale, app_version, create_date FROM written";
     }
 
     @Override
     public void configure() {
         UserLoginsTable table = getCamelContext().getRegistry().lookupByNameAndType("userLoginsTable", UserLoginsTable.class);
 
-        var insert = sql(insert(table.appVersionType())).dataSource("#loginDataSource")
-                .batch(true).batchAutoCommitDisabled(true).noop(true)
-                .advanced().prepareStatementStrategy(new RowParameters());
+        // one statement per batch: atomic on its own; the parameter count given, so camel-sql does not ask the
+        // database for it on every execution
+        var insert = sql(insert(table.appVersionType())).dataSource("#loginDataSource").noop(true)
+                .advanced().parametersCount(columns(table.appVersionType()).size()).prepareStatementStrategy(new BatchColumns());
 
         // One batch, one transaction; only after the commit are its messages deleted from SQS.
         from(direct("write-batch")).routeId("login-batch-writer").routeConfigurationId(ErrorHandling.WRITER)

@@ -47,7 +47,10 @@ class PipelineIT {
                     "{\"user_id\":\"u-03\",\"app_version\":\"0.96\",\"device_type\":\"android\",\"ip\":\"10.0.0.2\",\"device_id\":\"222-33-4444\"}",
                     "{\"user_id\":\"u-04\",\"app_version\":3.7,\"device_type\":\"ios\",\"ip\":\"10.0.0.3\",\"locale\":\"DE\",\"device_id\":\"333-44-5555\"}",
                     "{\"user_id\":\"u-05\",\"app_version\":\"1.0.12\",\"device_type\":\"android\",\"ip\":\"199.172.111.135\",\"locale\":\"BR\",\"device_id\":\"593-47-5928\",\"meta\":{\"sdk\":{\"name\":\"x\"}},\"tags\":[1,2]}",
-                    "{\"user_id\":\"u-06\",\"device_type\":\"ios\",\"ip\":null,\"device_id\":null}");
+                    "{\"user_id\":\"u-06\",\"device_type\":\"ios\",\"ip\":null,\"device_id\":null}",
+                    // what an array literal would mangle (a batch is bound as one array per column): commas,
+                    // quotes, backslashes, braces, the word NULL, edge spaces, non-ASCII
+                    "{\"user_id\":\"u-07,\\\"x\\\"\\\\{y}\",\"device_type\":\"{a} \u00fc\",\"ip\":\"10.0.0.4\",\"locale\":\"NULL\",\"device_id\":\" 444 \"}");
             LocalDate before = LocalDate.now(ZoneOffset.UTC);
             try (LoginEtl.Running pipeline = LoginEtl.start(f.settings())) {
                 f.send(logins);
@@ -64,7 +67,8 @@ class PipelineIT {
                     row("u-03", "android", "10.0.0.2", "222-33-4444", null, "0.96", date),
                     row("u-04", "ios", "10.0.0.3", "333-44-5555", "DE", "3.7", date),
                     row("u-05", "android", "199.172.111.135", "593-47-5928", "BR", "1.0.12", date),
-                    row("u-06", "ios", null, null, null, null, date)), rows);
+                    row("u-06", "ios", null, null, null, null, date),
+                    row("u-07,\"x\"\\{y}", "{a} \u00fc", "10.0.0.4", " 444 ", "NULL", null, date)), rows);
             // the analyst's view: the same ip and device id give the same masked value
             assertEquals(rows.get(0).get("masked_ip"), rows.get(4).get("masked_ip"));
             assertEquals(rows.get(0).get("masked_device_id"), rows.get(4).get("masked_device_id"));

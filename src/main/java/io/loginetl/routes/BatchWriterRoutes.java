@@ -38,7 +38,7 @@ public class BatchWriterRoutes extends EndpointRouteBuilder {
      * never makes a second row while two messages with equal content stay two rows. Keys are inserted in order, so
      * batches written side by side that share values wait for each other instead of deadlocking.
      */
-    static String insert(String appVersionType) {
+    public static String insert(String appVersionType) {
         List<String[]> columns = columns(appVersionType);
         StringJoiner arrays = new StringJoiner(", ");
         StringJoiner names = new StringJoiner(", ");

@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
@@ -45,6 +46,8 @@ public class LoginEtlConfiguration implements CamelConfiguration {
 
     /** The bean name under which Camel's micrometer support looks for its registry. */
     private static final String METRICS_REGISTRY = "metricsRegistry";
+    /** A password parameter of a PgJDBC URL: {@code password=} or {@code sslpassword=}, in any case. */
+    private static final Pattern URL_PASSWORD = Pattern.compile("[?&](ssl)?password=", Pattern.CASE_INSENSITIVE);
 
     @PropertyInject(value = "sqs.endpoint", defaultValue = "")
     String sqsEndpoint;
@@ -320,10 +323,18 @@ public class LoginEtlConfiguration implements CamelConfiguration {
         }
     }
 
-    /** DB_URL must be a PostgreSQL JDBC URL (anything else would be echoed, password and all, by DriverManager). */
+    /**
+     * DB_URL must be a PostgreSQL JDBC URL (anything else would be echoed, password and all, by DriverManager), and
+     * without a password in it.
+     */
     public static void checkDbUrl(String url) {
         if (!url.startsWith("jdbc:postgresql:")) {
             throw new ConfigurationException("DB_URL", "must be a PostgreSQL JDBC URL starting with jdbc:postgresql://");
+        }
+        // Camel's startup summary prints db.url as it is (it masks settings named like passwords, not URLs)
+        if (URL_PASSWORD.matcher(url).find()) {
+            throw new ConfigurationException("DB_URL", "carries a password, which the startup summary would print:"
+                    + " set it in DB_PASSWORD (DB_USER for the user) and leave it out of the URL");
         }
     }
 

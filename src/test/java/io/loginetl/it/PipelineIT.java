@@ -3,6 +3,7 @@ package io.loginetl.it;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -348,6 +349,12 @@ class PipelineIT {
             ConfigurationException e = configurationError(settings);
             assertEquals("DB_URL", e.setting());
             assertTrue(e.getMessage().startsWith("DB_URL cannot be used: "), e.getMessage());
+            // a password in the URL would be printed by Camel's startup summary: refused before anything is printed
+            settings.setProperty("db.url", f.jdbcUrl + "?user=postgres&Password=hunter2-in-the-url");
+            ConfigurationException inUrl = configurationError(settings);
+            assertEquals("DB_URL", inUrl.setting());
+            assertTrue(inUrl.getMessage().contains("carries a password"), inUrl.getMessage());
+            assertFalse(inUrl.getMessage().contains("hunter2"), inUrl.getMessage());
         }
     }
 

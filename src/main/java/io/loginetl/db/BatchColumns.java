@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -18,13 +19,29 @@ import org.apache.camel.component.sql.DefaultSqlPrepareStatementStrategy;
  * query casts and unnests). So a batch is one statement and one round trip, not a statement per row; PostgreSQL
  * spends less than half the CPU per row. The names are read from the query once, not once per execution. Anything
  * but a list of maps is left to camel-sql.
+ * <p>
+ * A column's array type follows its values; a column with no value but nulls takes the array type of the SQL type
+ * declared for it, so one statement keeps the same parameter types from batch to batch (a type that changes makes
+ * the driver prepare the statement again).
  */
 public final class BatchColumns extends DefaultSqlPrepareStatementStrategy {
 
     /** A named parameter once camel-sql has turned {@code :#name} into {@code :?name}. */
     private static final Pattern NAME = Pattern.compile(":\\?(\\w+)");
+    private static final Set<String> INTEGER_TYPES = Set.of("bigint", "integer", "smallint");
 
     private final Map<String, List<String>> namesByQuery = new ConcurrentHashMap<>();
+    private final Map<String, String> sqlTypes;
+
+    /** No declared types: a column of nulls goes as {@code text[]}. */
+    public BatchColumns() {
+        this(Map.of());
+    }
+
+    /** @param sqlTypes the SQL type of each named parameter ({@code bigint}, {@code bytea}, ...), for columns of nulls */
+    public BatchColumns(Map<String, String> sqlTypes) {
+        this.sqlTypes = Map.copyOf(sqlTypes);
+    }
 
     @Override
     public Iterator<?> createPopulateIterator(String query, String preparedQuery, int expectedParams, Exchange exchange,
@@ -38,13 +55,16 @@ public final class BatchColumns extends DefaultSqlPrepareStatementStrategy {
         }
         List<Object> columns = new ArrayList<>(names.size());
         for (String name : names) {
-            columns.add(column(rows, name));
+            columns.add(column(rows, name, sqlTypes.getOrDefault(name, "")));
         }
         return columns.iterator();
     }
 
-    /** The values of {@code name} in each row, as a String[], Long[] or byte[][] (all nulls: a String[]). */
-    static Object column(List<?> rows, String name) throws SQLException {
+    /**
+     * The values of {@code name} in each row, as a String[], Long[] or byte[][]; all nulls: the array of
+     * {@code sqlType} (bigint, integer, smallint: Long[]; bytea: byte[][]; anything else: String[]).
+     */
+    static Object column(List<?> rows, String name, String sqlType) throws SQLException {
         Object[] values = new Object[rows.size()];
         boolean bytes = false;
         boolean integers = true;
@@ -63,6 +83,10 @@ public final class BatchColumns extends DefaultSqlPrepareStatementStrategy {
                 others = true;
                 integers &= v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte;
             }
+        }
+        if (!bytes && !others) {
+            bytes = sqlType.equals("bytea");
+            others = integers = INTEGER_TYPES.contains(sqlType);
         }
         if (bytes && others) {
             throw new SQLException("column " + name + " of the batch mixes bytes with other values");

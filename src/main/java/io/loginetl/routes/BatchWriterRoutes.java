@@ -1,6 +1,8 @@
 package io.loginetl.routes;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.StringJoiner;
 
 import io.loginetl.db.BatchColumns;
@@ -68,8 +70,11 @@ public class BatchWriterRoutes extends EndpointRouteBuilder {
 
         // one statement per batch: atomic on its own; the parameter count given, so camel-sql does not ask the
         // database for it on every execution
+        List<String[]> columns = columns(table.appVersionType());
+        Map<String, String> types = new HashMap<>();
+        columns.forEach(c -> types.put(c[0], c[1]));
         var insert = sql(insert(table.appVersionType())).dataSource("#loginDataSource").noop(true)
-                .advanced().parametersCount(columns(table.appVersionType()).size()).prepareStatementStrategy(new BatchColumns());
+                .advanced().parametersCount(columns.size()).prepareStatementStrategy(new BatchColumns(types));
 
         // One batch, one transaction; only after the commit are its messages deleted from SQS.
         from(direct("write-batch")).routeId("login-batch-writer").routeConfigurationId(ErrorHandling.WRITER)

@@ -58,11 +58,25 @@ class BatchColumnsTest {
     }
 
     @Test
-    void nullsStayNullAndAColumnOfNullsIsText() throws Exception {
+    void nullsStayNullAndAColumnOfNullsWithoutADeclaredTypeIsText() throws Exception {
         List<Object> columns = values(new BatchColumns(), List.of(row(null, "one", null), row(7, null, null)));
         assertArrayEquals(new String[] {"one", null}, (String[]) columns.get(0));
         assertArrayEquals(new Long[] {null, 7L}, (Long[]) columns.get(1));
         assertArrayEquals(new String[] {null, null}, (String[]) columns.get(2));
+    }
+
+    @Test
+    void aColumnOfNullsTakesTheArrayOfItsDeclaredTypeSoTheParameterTypesStayTheSame() throws Exception {
+        BatchColumns typed = new BatchColumns(Map.of("a", "integer", "b", "varchar", "c", "bytea"));
+        List<Object> nulls = values(typed, List.of(row(null, null, null), row(null, null, null)));
+        assertArrayEquals(new String[] {null, null}, (String[]) nulls.get(0));
+        assertArrayEquals(new Long[] {null, null}, (Long[]) nulls.get(1));
+        assertArrayEquals(new byte[][] {null, null}, (byte[][]) nulls.get(2));
+        // with values, the values decide, as without declared types
+        List<Object> some = values(typed, List.of(row(7, "x", new byte[] {1}), row(null, null, null)));
+        for (int i = 0; i < 3; i++) {
+            assertEquals(nulls.get(i).getClass(), some.get(i).getClass());
+        }
     }
 
     @Test

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * Scale-out is competing consumers: several jars on one queue, no coordination but SQS's visibility timeout and the
  * message-id ledger. Every message must become exactly one row whatever instance took it.
  * <p>
- * {@code -Dscaleout.instances=1,2,3 -Dscaleout.messages=20000} measures the rate for each count in turn (the figures
+ * {@code -Dscaleout.instances=1,1,2,3 -Dscaleout.messages=60000} measures the rate for each count in turn (the figures
  * in the README); CI runs 3 instances on 3,000 messages and checks only correctness.
  */
 class ScaleOutIT {

@@ -64,17 +64,22 @@ public class BatchWriterRoutes extends EndpointRouteBuilder {
                 + " SELECT user_id, device_type, masked_ip, masked_device_id, locale, app_version, create_date FROM written";
     }
 
+    /** Binds a batch to {@link #insert}: each column one array, of the column's declared type even when all null. */
+    public static BatchColumns statementStrategy(String appVersionType) {
+        Map<String, String> types = new HashMap<>();
+        columns(appVersionType).forEach(c -> types.put(c[0], c[1]));
+        return new BatchColumns(types);
+    }
+
     @Override
     public void configure() {
         UserLoginsTable table = getCamelContext().getRegistry().lookupByNameAndType("userLoginsTable", UserLoginsTable.class);
 
         // one statement per batch: atomic on its own; the parameter count given, so camel-sql does not ask the
         // database for it on every execution
-        List<String[]> columns = columns(table.appVersionType());
-        Map<String, String> types = new HashMap<>();
-        columns.forEach(c -> types.put(c[0], c[1]));
         var insert = sql(insert(table.appVersionType())).dataSource("#loginDataSource").noop(true)
-                .advanced().parametersCount(columns.size()).prepareStatementStrategy(new BatchColumns(types));
+                .advanced().parametersCount(columns(table.appVersionType()).size())
+                .prepareStatementStrategy(statementStrategy(table.appVersionType()));
 
         // One batch, one transaction; only after the commit are its messages deleted from SQS.
         from(direct("write-batch")).routeId("login-batch-writer").routeConfigurationId(ErrorHandling.WRITER)

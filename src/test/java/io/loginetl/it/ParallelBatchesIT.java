@@ -21,7 +21,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.loginetl.db.BatchColumns;
 import io.loginetl.db.UserLoginsTable;
 import io.loginetl.routes.BatchWriterRoutes;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -58,6 +57,7 @@ class ParallelBatchesIT {
             String named = query.replace(":#", ":?");
             String jdbc = query.replaceAll(":#\\w+", "?");
             int parameters = (int) jdbc.chars().filter(ch -> ch == '?').count();
+            var strategy = BatchWriterRoutes.statementStrategy(table.appVersionType()); // the writer's own binding
 
             AtomicInteger deadlocks = new AtomicInteger();
             CyclicBarrier together = new CyclicBarrier(WRITERS);
@@ -78,7 +78,7 @@ class ParallelBatchesIT {
                             }
                             rows.add(new LinkedHashMap<>(rows.get(ROWS - 1))); // and one message twice in the batch
                             Collections.shuffle(rows, random);
-                            Iterator<?> values = new BatchColumns().createPopulateIterator(named, jdbc, parameters,
+                            Iterator<?> values = strategy.createPopulateIterator(named, jdbc, parameters,
                                     new DefaultExchange(new DefaultCamelContext()), rows);
                             together.await(60, TimeUnit.SECONDS);
                             try (PreparedStatement ps = c.prepareStatement(jdbc)) {

@@ -12,6 +12,8 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.loginetl.db.UserLoginsTable;
 import io.loginetl.db.WrittenMessages;
 import io.loginetl.mapping.JsonFlattener;
+import io.loginetl.mapping.LoginJson;
+import io.loginetl.mapping.MessageSizeLimit;
 import io.loginetl.mapping.LoginMapper;
 import io.loginetl.masking.PiiMasker;
 import io.loginetl.routes.ConsumptionGate;
@@ -91,6 +93,8 @@ public class LoginEtlConfiguration implements CamelConfiguration {
     long retryInitialDelayMs;
     @PropertyInject(value = "db.retry.max-delay", defaultValue = "10000")
     long retryMaxDelayMs;
+    @PropertyInject(value = "message.max-bytes", defaultValue = "262144")
+    int messageMaxBytes;
 
     /** DeleteMessageBatch calls of one batch in flight at once. */
     static final int SQS_DELETE_CALLS = 8;
@@ -161,6 +165,8 @@ public class LoginEtlConfiguration implements CamelConfiguration {
         Registry registry = context.getRegistry();
         registry.bind("sqsClient", client);
         registry.bind("loginDataSource", dataSource);
+        registry.bind("messageSizeLimit", new MessageSizeLimit(messageMaxBytes));
+        registry.bind("loginJson", LoginJson.dataFormat());
         registry.bind("jsonFlattener", new JsonFlattener());
         registry.bind("userLoginsTable", table);
         registry.bind("loginMapper", new LoginMapper(table));

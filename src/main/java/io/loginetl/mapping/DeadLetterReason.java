@@ -22,8 +22,11 @@ public final class DeadLetterReason {
             if (t instanceof InvalidLoginException) {
                 return t.getMessage();
             }
-            if (t instanceof MismatchedInputException) {
-                return "not a login event: the JSON is not an object";
+            if (t instanceof MismatchedInputException p) {
+                // the route reads any JSON value, so the one mismatch left is a second value after the first
+                return p.getOriginalMessage().startsWith("Trailing token")
+                        ? "not JSON: more than one value in the body" + at(p.getLocation())
+                        : "not a login event: the JSON is not an object";
             }
             if (t instanceof StreamConstraintsException) {
                 return "not JSON: beyond the parser's limits (nesting depth, number or string length)";
@@ -32,7 +35,9 @@ public final class DeadLetterReason {
                 return "not JSON: truncated" + at(p.getLocation());
             }
             if (t instanceof JsonParseException p) {
-                return "not JSON: syntax error" + at(p.getLocation());
+                // a field given twice is ambiguous (which ip?): refused, as strict parsers do
+                return (p.getOriginalMessage().startsWith("Duplicate field") ? "not JSON: a field is given twice"
+                        : "not JSON: syntax error") + at(p.getLocation());
             }
             if (t instanceof JsonProcessingException p) {
                 return "not JSON: " + p.getClass().getSimpleName() + at(p.getLocation());

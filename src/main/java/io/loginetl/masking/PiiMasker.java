@@ -60,9 +60,13 @@ public final class PiiMasker implements Processor {
     }
 
     @Override
+    @SuppressWarnings("unchecked")
     public void process(Exchange exchange) throws Exception {
-        @SuppressWarnings("unchecked")
-        Map<String, Object> row = exchange.getMessage().getMandatoryBody(Map.class);
+        maskRow(exchange.getMessage().getMandatoryBody(Map.class));
+    }
+
+    /** Replaces the row's raw ip and device id with their masks (and sealed originals, with a vault). */
+    public void maskRow(Map<String, Object> row) {
         String ip = (String) row.remove("ip");
         String deviceId = (String) row.remove("device_id");
         String maskedIp = mask(ip);

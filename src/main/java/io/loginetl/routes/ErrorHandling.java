@@ -15,6 +15,7 @@ import org.apache.camel.builder.RouteConfigurationBuilder;
 import org.apache.camel.model.OnExceptionDefinition;
 import org.apache.camel.model.RouteConfigurationDefinition;
 import org.apache.camel.component.aws2.sqs.Sqs2Constants;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,7 +27,9 @@ import org.slf4j.LoggerFactory;
  * <ul>
  * <li>{@value #INGEST}: anything that stops a message on its way in is a property of that message (not JSON,
  * not a login, a value that cannot fit its column): its original body goes to the dead-letter endpoint with
- * the reason, at once, and it never holds up the others.</li>
+ * the reason, at once, and it never holds up the others. A failure nobody classified (a bug) leaves the message
+ * on the queue until SQS has delivered it {@code message.max-receives} times; then it is a dead letter too, with
+ * the failure's class name.</li>
  * <li>{@value #WRITER}: a batch that cannot be written is a property of the database (down, read-only,
  * unreachable): retried with exponential back-off and jitter, then left alone. Its messages were never
  * deleted, so SQS delivers them again after the visibility timeout. Never dead-lettered.</li>
@@ -41,13 +44,18 @@ public class ErrorHandling extends RouteConfigurationBuilder {
     public static final String PLAIN = "login-etl-errors";
     public static final String ERROR_REASON = "error_reason";
     public static final String SOURCE_MESSAGE_ID = "source_message_id";
+    /** Deliveries after which a message that keeps failing for an unclassified reason is dead-lettered. */
+    public static final String MAX_RECEIVES = "message.max-receives";
 
     private static final Logger LOG = LoggerFactory.getLogger(ErrorHandling.class);
 
     @Override
     public void configuration() {
-        // Only bad input is dead-lettered. Anything else (a bug, the dead-letter queue unreachable, a failure that
-        // escapes the writer into the aggregate) fails the exchange: the message stays on SQS and comes back.
+        // Bad input is dead-lettered at once. Anything else (a bug, a failure that escapes the writer into the
+        // aggregate) fails the exchange, so the message stays on SQS and comes back; once SQS has delivered it
+        // message.max-receives times it is dead-lettered with the failure's class name, so a bug cannot make a
+        // message loop until the queue's retention drops it. (The dead-letter queue unreachable is no failure here:
+        // the dead-letter route leaves the message on the queue itself.)
         ownConfiguration(INGEST)
                 .onException(InvalidLoginException.class, JsonProcessingException.class)
                     .handled(true)
@@ -60,11 +68,28 @@ public class ErrorHandling extends RouteConfigurationBuilder {
                     .process(ErrorHandling::describeDeadLetter)
                     .to("direct:dead-letter")
                 .end()
-                .onException(Exception.class)
+                .onException(Throwable.class)
+                    .onWhen(ErrorHandling::receivedTooOften)
+                    .handled(true)
+                    .useOriginalMessage()
                     .logExhausted(false)
-                    .process(exchange -> LOG.warn("message {} was not processed ({}); it stays on the queue",
+                    .logHandled(false)
+                    .logNewException(false)
+                    .process(exchange -> {
+                        describeDeadLetter(exchange);
+                        String reason = exchange.getMessage().getHeader(ERROR_REASON, String.class)
+                                + " (received " + receiveCount(exchange) + " times)";
+                        exchange.setProperty(Exchange.EXCEPTION_CAUGHT, new InvalidLoginException(reason));
+                        exchange.getMessage().setHeader(ERROR_REASON, reason);
+                    })
+                    .to("direct:dead-letter")
+                .end()
+                .onException(Throwable.class)
+                    .logExhausted(false)
+                    .process(exchange -> LOG.warn("message {} was not processed ({}, receive {} of {}); it stays on the queue",
                             exchange.getMessage().getHeader(Sqs2Constants.MESSAGE_ID),
-                            SqlErrors.describe(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class))));
+                            SqlErrors.describe(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class)),
+                            receiveCount(exchange), maxReceives(exchange)));
 
         // A batch the database refuses for a data reason holds bad rows: write it row by row instead.
         onDataError(ownConfiguration(WRITER))
@@ -137,6 +162,25 @@ public class ErrorHandling extends RouteConfigurationBuilder {
         exchange.setProperty(Exchange.EXCEPTION_CAUGHT, new InvalidLoginException(reason));
         exchange.getMessage().setHeader(ERROR_REASON, reason);
         exchange.getMessage().setHeader(SOURCE_MESSAGE_ID, exchange.getMessage().getHeader(Sqs2Constants.MESSAGE_ID));
+    }
+
+    /** How often SQS has delivered this message (its ApproximateReceiveCount), 0 when unknown. */
+    static int receiveCount(Exchange exchange) {
+        Map<?, ?> attributes = exchange.getMessage().getHeader(Sqs2Constants.ATTRIBUTES, Map.class);
+        Object count = attributes == null ? null : attributes.get(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT);
+        try {
+            return count == null ? 0 : Integer.parseInt(count.toString());
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    private static int maxReceives(Exchange exchange) {
+        return Integer.parseInt(exchange.getContext().resolvePropertyPlaceholders("{{" + MAX_RECEIVES + "}}"));
+    }
+
+    private static boolean receivedTooOften(Exchange exchange) {
+        return receiveCount(exchange) >= maxReceives(exchange);
     }
 
     private static void logRetry(Exchange exchange) {

@@ -11,6 +11,7 @@ import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
@@ -23,6 +24,7 @@ import org.apache.camel.component.aws2.sqs.Sqs2Constants;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.test.junit5.CamelTestSupport;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
 /**
  * The route configurations on their own (camel-test-junit5): which failures become dead letters, and what a dead
@@ -30,6 +32,13 @@ import org.junit.jupiter.api.Test;
  * PostgreSQL is PipelineIT's.
  */
 class ErrorHandlingTest extends CamelTestSupport {
+
+    @Override
+    protected Properties useOverridePropertiesWithPropertiesComponent() {
+        Properties settings = new Properties();
+        settings.setProperty(ErrorHandling.MAX_RECEIVES, "3");
+        return settings;
+    }
 
     @Override
     protected RoutesBuilder[] createRouteBuilders() {
@@ -79,6 +88,32 @@ class ErrorHandlingTest extends CamelTestSupport {
 
         assertNotNull(result.getException());
         getMockEndpoint("mock:dead-letter").assertIsSatisfied();
+    }
+
+    @Test
+    void aFailureNobodyClassifiedIsADeadLetterWithItsClassNameOnceSqsHasDeliveredItMaxReceivesTimes() throws Exception {
+        MockEndpoint dead = getMockEndpoint("mock:dead-letter");
+        dead.expectedMessageCount(1);
+
+        for (int receive = 1; receive <= 3; receive++) {
+            String count = Integer.toString(receive);
+            Exchange result = template.send("direct:ingest", e -> {
+                e.getMessage().setBody("{\"bug\":\"199.172.111.135\"}");
+                e.getMessage().setHeader(Sqs2Constants.MESSAGE_ID, "m-3");
+                e.getMessage().setHeader(Sqs2Constants.ATTRIBUTES,
+                        Map.of(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT, count));
+            });
+            // receives 1 and 2 fail the exchange (the message stays on SQS); the third is handled
+            assertEquals(receive < 3, result.getException() != null, "receive " + receive);
+        }
+
+        dead.assertIsSatisfied();
+        Exchange exchange = dead.getReceivedExchanges().get(0);
+        assertEquals("{\"bug\":\"199.172.111.135\"}", exchange.getMessage().getBody(String.class));
+        assertEquals("unexpected failure: java.lang.IllegalStateException (received 3 times)",
+                exchange.getMessage().getHeader(ErrorHandling.ERROR_REASON));
+        assertEquals("m-3", exchange.getMessage().getHeader(ErrorHandling.SOURCE_MESSAGE_ID));
+        assertFalse(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class).getMessage().contains("199.172"));
     }
 
     @Test

@@ -17,6 +17,7 @@ import io.loginetl.mapping.MessageSizeLimit;
 import io.loginetl.mapping.LoginMapper;
 import io.loginetl.masking.PiiMasker;
 import io.loginetl.routes.ConsumptionGate;
+import io.loginetl.routes.DeadLetterFit;
 import io.loginetl.sqs.SqsBatchDeleter;
 import io.loginetl.sqs.SqsPollStrategy;
 import io.loginetl.vault.VaultKeys;
@@ -177,6 +178,7 @@ public class LoginEtlConfiguration implements CamelConfiguration {
         // more batch waits, the consumer thread writes the next itself (and so stops polling: back-pressure)
         registry.bind("loginBatchWriters", new ThreadPoolBuilder(context).poolSize(dbPoolSize).maxPoolSize(dbPoolSize)
                 .maxQueueSize(1).rejectedPolicy(ThreadPoolRejectedPolicy.CallerRuns).build(this, "login-etl-writer"));
+        registry.bind("deadLetterFit", new DeadLetterFit(source.deadLetterMaxBytes()));
         registry.bind("pipelineStats", stats);
         registry.bind("consumptionGate", gate);
         registry.bind("sqsPollStrategy", polling);
@@ -299,22 +301,29 @@ public class LoginEtlConfiguration implements CamelConfiguration {
         return new HikariDataSource(config);
     }
 
-    /** The source queue's URL, and how long it keeps (and can redeliver) a message. */
-    private record SourceQueue(String url, Duration retention) {
+    /**
+     * The source queue's URL, how long it keeps (and can redeliver) a message, and the largest message the
+     * dead-letter queue takes.
+     */
+    private record SourceQueue(String url, Duration retention, int deadLetterMaxBytes) {
     }
 
     /** Both queues must exist. */
     private SourceQueue checkQueues(SqsClient sqs) {
         String where = sqsEndpoint.isBlank() ? "in " + awsRegion : "at " + sqsEndpoint;
         String url = queueUrl(sqs, sqsQueue, "SQS_QUEUE", where);
-        queueUrl(sqs, sqsDeadLetterQueue, "SQS_DEAD_LETTER_QUEUE", where);
+        String deadLetterUrl = queueUrl(sqs, sqsDeadLetterQueue, "SQS_DEAD_LETTER_QUEUE", where);
+        // unreadable: the longest SQS keeps a message (14 days), and the smallest maximum a queue had by default (256 KiB)
+        long retention = queueAttribute(sqs, url, QueueAttributeName.MESSAGE_RETENTION_PERIOD, Duration.ofDays(14).toSeconds());
+        long deadLetterMax = queueAttribute(sqs, deadLetterUrl, QueueAttributeName.MAXIMUM_MESSAGE_SIZE, 262_144);
+        return new SourceQueue(url, Duration.ofSeconds(retention), (int) deadLetterMax);
+    }
+
+    private static long queueAttribute(SqsClient sqs, String url, QueueAttributeName name, long otherwise) {
         try {
-            String seconds = sqs.getQueueAttributes(b -> b.queueUrl(url)
-                    .attributeNames(QueueAttributeName.MESSAGE_RETENTION_PERIOD)).attributes()
-                    .get(QueueAttributeName.MESSAGE_RETENTION_PERIOD);
-            return new SourceQueue(url, Duration.ofSeconds(Long.parseLong(seconds)));
+            return Long.parseLong(sqs.getQueueAttributes(b -> b.queueUrl(url).attributeNames(name)).attributes().get(name));
         } catch (RuntimeException e) {
-            return new SourceQueue(url, Duration.ofDays(14)); // the SQS maximum
+            return otherwise;
         }
     }
 

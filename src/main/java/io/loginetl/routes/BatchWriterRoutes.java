@@ -109,6 +109,7 @@ public class BatchWriterRoutes extends EndpointRouteBuilder {
         from(direct("dead-letter")).routeId("login-dead-letter").routeConfigurationId(ErrorHandling.PLAIN)
                 .setProperty("receiptHandle", header(Sqs2Constants.RECEIPT_HANDLE))
                 .removeHeaders("*", ErrorHandling.ERROR_REASON, ErrorHandling.SOURCE_MESSAGE_ID)
+                .bean("deadLetterFit", "fit")
                 .doTry()
                     .to("{{dead-letter.uri}}")
                 .doCatch(Exception.class)

@@ -32,7 +32,7 @@ final class IngestChain {
             "app_version", 32), "varchar"));
     static final LoginMapper TEXT_TABLE = new LoginMapper(new UserLoginsTable(Map.of(), "text"));
 
-    private static final PiiMasker MASKER = new PiiMasker("fuzz-masking-key-0123456789-abcdef".getBytes(StandardCharsets.UTF_8),
+    static final PiiMasker MASKER = new PiiMasker("fuzz-masking-key-0123456789-abcdef".getBytes(StandardCharsets.UTF_8),
             VaultKeys.parse(Base64.getEncoder().encodeToString("fuzz-vault-key-0123456789-abcdef".getBytes(StandardCharsets.UTF_8))));
     private static final MessageSizeLimit SIZE = new MessageSizeLimit(MAX_BYTES);
     private static final JsonFlattener FLATTENER = new JsonFlattener();

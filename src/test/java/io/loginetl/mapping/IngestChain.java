@@ -1,26 +1,25 @@
 package io.loginetl.mapping;
 
-import java.io.ByteArrayInputStream;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import io.loginetl.db.UserLoginsTable;
 import io.loginetl.masking.PiiMasker;
 import io.loginetl.vault.VaultKeys;
 
 /**
  * The pure half of the ingest route, step for step as {@code routes/ingest.camel.yaml} runs it: the size limit, the
- * route's JSON mapper reading the body's UTF-8 bytes, the flattener, the mapper (for a table), the masker (with a
+ * route's JSON mapper reading the body as camel-jackson does, the flattener, the mapper (for a table), the masker (with a
  * vault). What it returns is what the route would aggregate; what it throws is what the route's error handler sees.
  */
 final class IngestChain {
 
     static final int MAX_BYTES = 262_144;
-    private static final ObjectMapper JSON = LoginJson.objectMapper();
+    private static final ObjectReader READER = LoginJson.objectMapper().readerFor(Object.class);
     private static final com.sun.management.ThreadMXBean THREADS =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
@@ -55,7 +54,8 @@ final class IngestChain {
         long before = THREADS.getCurrentThreadAllocatedBytes();
         try {
             SIZE.check(body);
-            Object json = JSON.readValue(new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)), Object.class);
+            // as camel-jackson unmarshals a String body: ObjectReader.readValue(String)
+            Object json = READER.readValue(body);
             Map<String, Object> row = mapper.toRow(FLATTENER.flatten(json), "1700000000000", "m-1", "rh-1");
             MASKER.maskRow(row);
             return new Outcome(row, null, THREADS.getCurrentThreadAllocatedBytes() - before);

@@ -96,6 +96,10 @@ public class LoginEtlConfiguration implements CamelConfiguration {
     long retryMaxDelayMs;
     @PropertyInject(value = "message.max-bytes", defaultValue = "262144")
     int messageMaxBytes;
+    @PropertyInject(value = "message.max-receives", defaultValue = "5")
+    int messageMaxReceives;
+    @PropertyInject(value = "batch.max-bytes", defaultValue = "4194304")
+    long batchMaxBytes;
 
     /** DeleteMessageBatch calls of one batch in flight at once. */
     static final int SQS_DELETE_CALLS = 8;
@@ -113,6 +117,9 @@ public class LoginEtlConfiguration implements CamelConfiguration {
             applyLogLevel();
         }
         warnIfVisibilityTimeoutIsShort();
+        requirePositive("message.max-bytes", messageMaxBytes);
+        requirePositive("message.max-receives", messageMaxReceives);
+        requirePositive("batch.max-bytes", batchMaxBytes);
         PiiMasker masker = masker();
         HikariDataSource dataSource = dataSource();
         SqsClient sqs = null;
@@ -238,6 +245,12 @@ public class LoginEtlConfiguration implements CamelConfiguration {
                     "sqs.visibility-timeout ({} s) is shorter than the longest a batch can take ({} s): messages of a "
                             + "batch still being retried will be delivered again (no second row, but wasted work)",
                     visibilityTimeoutSeconds, (budget + 999) / 1000);
+        }
+    }
+
+    private static void requirePositive(String setting, long value) {
+        if (value < 1) {
+            throw new ConfigurationException(setting, "is " + value + "; it must be at least 1");
         }
     }
 

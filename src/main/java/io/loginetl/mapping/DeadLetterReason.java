@@ -29,7 +29,7 @@ public final class DeadLetterReason {
                         : "not a login event: the JSON is not an object";
             }
             if (t instanceof StreamConstraintsException) {
-                return "not JSON: beyond the parser's limits (nesting depth, number or string length)";
+                return "not JSON: beyond the parser's limits (depth, length of a number, name or string, tokens)";
             }
             if (t instanceof JsonEOFException p) {
                 return "not JSON: truncated" + at(p.getLocation());

@@ -11,13 +11,14 @@ import org.apache.camel.Processor;
  * Flattens a parsed JSON object: nested objects become dotted keys ({@code {"a":{"b":1}}} gives {@code a.b}),
  * array elements get their index ({@code tags.0}). Scalars and nulls are kept as they are.
  * <p>
- * Anything else than an object is not a login. The output is bounded before it is built: every dotted key repeats
- * its parents' names, so a small body of long names over a wide array would otherwise flatten into gigabytes;
- * a key longer than {@value #MAX_KEY_LENGTH} characters or more than {@value #MAX_FIELDS} fields refuse the message.
+ * Anything else than an object is not a login. The work is bounded before it is done: every dotted key repeats
+ * its parents' names, so a small body of long names over a wide array would otherwise flatten into gigabytes.
+ * A key longer than {@value #MAX_KEY_LENGTH} characters, or more than {@value #MAX_VALUES} values (fields and
+ * array elements, empty objects and arrays included) refuse the message.
  */
 public final class JsonFlattener implements Processor {
 
-    public static final int MAX_FIELDS = 1_000;
+    public static final int MAX_VALUES = 1_000;
     public static final int MAX_KEY_LENGTH = 1_024;
 
     @Override
@@ -31,21 +32,23 @@ public final class JsonFlattener implements Processor {
             throw new InvalidLoginException("not a login event: the JSON is not an object");
         }
         Map<String, Object> flat = new LinkedHashMap<>();
-        object.forEach((key, value) -> put(flat, String.valueOf(key), value));
+        int[] values = {0};
+        object.forEach((key, value) -> put(flat, values, String.valueOf(key), value));
         return flat;
     }
 
-    private static void put(Map<String, Object> flat, String key, Object value) {
+    /** Puts one value under its key; {@code values} counts every value seen, before its key is built. */
+    private static void put(Map<String, Object> flat, int[] values, String key, Object value) {
+        if (++values[0] > MAX_VALUES) {
+            throw new InvalidLoginException("the JSON has more than " + MAX_VALUES + " values (fields and array elements)");
+        }
         if (value instanceof Map<?, ?> map) {
-            map.forEach((k, v) -> put(flat, child(key, String.valueOf(k)), v));
+            map.forEach((k, v) -> put(flat, values, child(key, String.valueOf(k)), v));
         } else if (value instanceof List<?> list) {
             for (int i = 0; i < list.size(); i++) {
-                put(flat, child(key, Integer.toString(i)), list.get(i));
+                put(flat, values, child(key, Integer.toString(i)), list.get(i));
             }
         } else {
-            if (flat.size() >= MAX_FIELDS && !flat.containsKey(key)) {
-                throw new InvalidLoginException("the JSON has more than " + MAX_FIELDS + " fields once flattened");
-            }
             flat.put(key, value);
         }
     }

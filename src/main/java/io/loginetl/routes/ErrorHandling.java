@@ -2,6 +2,7 @@ package io.loginetl.routes;
 
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.loginetl.PipelineStats;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -48,6 +49,7 @@ public class ErrorHandling extends RouteConfigurationBuilder {
     public static final String MAX_RECEIVES = "message.max-receives";
 
     private static final Logger LOG = LoggerFactory.getLogger(ErrorHandling.class);
+    private static final AtomicBoolean WARNED_NO_RECEIVE_COUNT = new AtomicBoolean();
 
     @Override
     public void configuration() {
@@ -179,8 +181,22 @@ public class ErrorHandling extends RouteConfigurationBuilder {
         return Integer.parseInt(exchange.getContext().resolvePropertyPlaceholders("{{" + MAX_RECEIVES + "}}"));
     }
 
+    /**
+     * One message (never a batch, whose headers are its first row's) that SQS has delivered message.max-receives
+     * times. Without ApproximateReceiveCount (a route edited to leave it out of attributeNames) there is no bound
+     * but the queue's redrive policy: said once.
+     */
     private static boolean receivedTooOften(Exchange exchange) {
-        return receiveCount(exchange) >= maxReceives(exchange);
+        if (exchange.getProperty(Exchange.AGGREGATED_SIZE) != null) {
+            return false;
+        }
+        int count = receiveCount(exchange);
+        if (count == 0 && WARNED_NO_RECEIVE_COUNT.compareAndSet(false, true)) {
+            LOG.warn("messages arrive without ApproximateReceiveCount, so a message failing for an unclassified reason "
+                    + "is retried until the queue's redrive policy moves it; give the aws2-sqs consumer "
+                    + "attributeNames: SentTimestamp,ApproximateReceiveCount");
+        }
+        return count >= maxReceives(exchange);
     }
 
     private static void logRetry(Exchange exchange) {

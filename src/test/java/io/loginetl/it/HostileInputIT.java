@@ -92,6 +92,9 @@ class HostileInputIT {
             assertEquals(expectedIds, userIds);
             assertEquals(expectedIds.size(), f.rows(), "a message made two rows");
             assertFalse(run.out().contains("stays on the queue"), run.out());
+            for (String raw : List.of("199.172.111.135", "10.0.0.1", "10.0.0.2")) {
+                assertFalse(run.out().contains(raw) || run.err().contains(raw), "a raw value of the corpus was printed");
+            }
         }
     }
 

@@ -100,7 +100,7 @@ class PipelineIT {
         bad.put("{\"user_id\":\"u-w\",\"app_version\":\"1.1000\"}",
                 "app_version minor and patch must be below 1000 to fit the integer column");
         bad.put("{\"user_id\":\"u-d\",\"deep\":" + "[".repeat(2000) + "]".repeat(2000) + "}",
-                "not JSON: beyond the parser's limits (nesting depth, number or string length)");
+                "not JSON: beyond the parser's limits (depth, length of a number, name or string, tokens)");
         bad.put("{\"user_id\":\"u-big\",\"locale\":\"" + "l".repeat(250_000) + "\"}",
                 "locale is longer than the 32 characters of user_logins.locale");
         List<String> good = List.of(

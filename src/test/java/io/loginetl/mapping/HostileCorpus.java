@@ -17,7 +17,7 @@ public final class HostileCorpus {
         }
     }
 
-    private static final String PARSER_LIMITS = "not JSON: beyond the parser's limits (nesting depth, number or string length)";
+    private static final String PARSER_LIMITS = "not JSON: beyond the parser's limits (depth, length of a number, name or string, tokens)";
     private static final String NOT_AN_OBJECT = "not a login event: the JSON is not an object";
 
     private HostileCorpus() {
@@ -48,7 +48,10 @@ public final class HostileCorpus {
                         "the JSON nests a field under a path longer than 1024 characters"),
                 new Kind("100,000 values (tokens)", "{" + u + "-11\",\"a\":[" + "0,".repeat(100_000) + "0]}", PARSER_LIMITS),
                 new Kind("20,000 fields once flattened", "{" + u + "-12\",\"a\":[" + "0,".repeat(20_000) + "0]}",
-                        "the JSON has more than 1000 fields once flattened"),
+                        "the JSON has more than 1000 values (fields and array elements)"),
+                new Kind("a long name over 40,000 empty arrays (keys built for values that are not there)",
+                        "{" + u + "-23\",\"" + "\u0101".repeat(1_018) + "\":[" + "[],".repeat(40_000) + "[]]}",
+                        "the JSON has more than 1000 values (fields and array elements)"),
                 new Kind("a 2,000-character field name", "{" + u + "-13\",\"" + "n".repeat(2_000) + "\":1}", PARSER_LIMITS),
                 new Kind("JSON null", "null", NOT_AN_OBJECT),
                 new Kind("a bare number", "12345", NOT_AN_OBJECT),

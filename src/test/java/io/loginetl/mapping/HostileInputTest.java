@@ -32,12 +32,16 @@ class HostileInputTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("hostileBodies")
-    void endsTheSameWayForEveryKindOfTable(String kind, String body, String reason) {
+    void endsTheSameWayForEveryKindOfTableButForTheVersionsATextColumnTakes(String kind, String body, String reason) {
         for (LoginMapper table : new LoginMapper[] {IngestChain.VARCHAR_TABLE, IngestChain.TEXT_TABLE}) {
             IngestChain.Outcome outcome = IngestChain.run(body, table);
+
             assertTrue(outcome.allocatedBytes() < IngestChain.allocationBound(body), kind);
-            if (reason == null) {
-                assertTrue(outcome.isRow(), kind + ": " + outcome.deadLetterReason());
+            if (reason == null || !reason.startsWith("app_version")) {
+                assertEquals(reason, outcome.deadLetterReason(), kind);
+            } else {
+                // a text app_version column stores what an integer one refuses ("Infinity"), up to its own length
+                assertTrue(outcome.isRow() || outcome.deadLetterReason().startsWith("app_version"), kind + ": " + outcome.deadLetterReason());
             }
         }
     }

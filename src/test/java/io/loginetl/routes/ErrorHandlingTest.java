@@ -117,6 +117,20 @@ class ErrorHandlingTest extends CamelTestSupport {
     }
 
     @Test
+    void aBatchThatFailsIsNeverDeadLetteredByTheReceiveCountOfItsFirstRow() throws Exception {
+        getMockEndpoint("mock:dead-letter").expectedMessageCount(0);
+
+        Exchange result = template.send("direct:ingest", e -> {
+            e.getMessage().setBody("{\"bug\":1}");
+            e.setProperty(Exchange.AGGREGATED_SIZE, 2);
+            e.getMessage().setHeader(Sqs2Constants.ATTRIBUTES, Map.of(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT, "9"));
+        });
+
+        assertNotNull(result.getException());
+        getMockEndpoint("mock:dead-letter").assertIsSatisfied();
+    }
+
+    @Test
     void aRowTheDatabaseRefusesIsADeadLetterWithItsOriginalBody() throws Exception {
         MockEndpoint dead = getMockEndpoint("mock:dead-letter");
         dead.expectedMessageCount(1);

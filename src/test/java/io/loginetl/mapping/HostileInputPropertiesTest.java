@@ -31,12 +31,12 @@ import net.jqwik.api.constraints.Size;
  * step ends in a row or in a dead letter whose reason is one of the project's own (so it quotes no input), never in
  * another exception, and no message allocates more than {@link IngestChain#allocationBound}.
  */
-class HostileInputProperties {
+class HostileInputPropertiesTest {
 
     /** Every dead-letter reason the ingest steps can give: fixed words, field names, limits and positions only. */
     private static final Pattern REASONS = Pattern.compile(String.join("|",
             "not JSON: (syntax error|truncated|a field is given twice|more than one value in the body"
-                    + "|beyond the parser's limits \\(nesting depth, number or string length\\)|[A-Za-z]+)( at line \\d+, column \\d+)?",
+                    + "|beyond the parser's limits \\(depth, length of a number, name or string, tokens\\)|[A-Za-z]+)( at line \\d+, column \\d+)?",
             "not a login event: (no user_id|the JSON is not an object)",
             "user_id is empty",
             "(user_id|device_type|ip|device_id|locale|app_version) ("
@@ -51,7 +51,7 @@ class HostileInputProperties {
                     + "|minor and patch must be below 1000 to fit the integer column"
                     + "|is too large for the integer column \\(the highest is 2147\\.483\\.647\\))",
             "the body is larger than message\\.max-bytes \\(\\d+ bytes\\)",
-            "the JSON has more than \\d+ fields once flattened",
+            "the JSON has more than \\d+ values \\(fields and array elements\\)",
             "the JSON nests a field under a path longer than \\d+ characters"));
 
     private static final List<String> FIELDS = List.of("user_id", "device_type", "ip", "device_id", "locale", "app_version");
@@ -150,7 +150,7 @@ class HostileInputProperties {
         Arbitrary<int[]> mutation = Combinators.combine(Arbitraries.integers().between(0, 3),
                 Arbitraries.integers().between(0, 10_000), Arbitraries.integers().between(0, 40),
                 Arbitraries.integers().between(0, TOKENS.size() - 1)).as((kind, at, length, token) -> new int[] {kind, at, length, token});
-        return Combinators.combine(valid, mutation.list().ofMinSize(1).ofMaxSize(4)).as(HostileInputProperties::mutate);
+        return Combinators.combine(valid, mutation.list().ofMinSize(1).ofMaxSize(4)).as(HostileInputPropertiesTest::mutate);
     }
 
     private static String mutate(String body, List<int[]> mutations) {

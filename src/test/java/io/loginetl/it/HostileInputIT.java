@@ -101,11 +101,15 @@ class HostileInputIT {
     @Test
     void aQueueOfQuarterMegabyteLoginsIsWrittenInA256MegabyteHeapWhateverTheBatchSize() throws Exception {
         try (Fixture f = new Fixture()) {
-            int count = 1_200; // 300 MB of bodies
+            int count = 1_000; // 250 MB of bodies: one batch of them, were batches bounded by count alone
             String padding = "p".repeat(250_000);
-            for (int i = 0; i < count; i++) {
-                String body = "{\"user_id\":\"big-%04d\",\"ip\":\"10.0.%d.%d\",\"padding\":\"%s\"}".formatted(i, i / 250, i % 250, padding);
-                f.sqs.sendMessage(m -> m.queueUrl(f.queueUrl).messageBody(body));
+            // four to a call: SQS takes up to 1 MiB in one SendMessageBatch
+            for (int from = 0; from < count; from += 4) {
+                List<String> four = new ArrayList<>();
+                for (int i = from; i < from + 4; i++) {
+                    four.add("{\"user_id\":\"big-%04d\",\"ip\":\"10.0.%d.%d\",\"padding\":\"%s\"}".formatted(i, i / 250, i % 250, padding));
+                }
+                f.send(four);
             }
             Map<String, String> env = f.environment();
             env.put("CAMEL_MAIN_DURATIONMAXIDLESECONDS", "5");

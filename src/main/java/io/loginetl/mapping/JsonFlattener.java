@@ -37,7 +37,7 @@ public final class JsonFlattener implements Processor {
         return flat;
     }
 
-    /** Puts one value under its key; {@code values} counts every value seen, before its key is built. */
+    /** Puts one value under its key; {@code values} counts every value seen, so no more than one key past the limit is built. */
     private static void put(Map<String, Object> flat, int[] values, String key, Object value) {
         if (++values[0] > MAX_VALUES) {
             throw new InvalidLoginException("the JSON has more than " + MAX_VALUES + " values (fields and array elements)");

@@ -33,8 +33,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class LoginMapper implements Processor {
 
-    /** The SQS system attribute that dates a row; the consumer must ask for it ({@code attributeNames}). */
-    public static final String SENT_TIMESTAMP = "SentTimestamp";
     /** Key of the row's SQS send time (epoch millis, a Long; absent when SQS gave none): for the latency metric. */
     public static final String SENT_AT = "sqs_sent_at";
     /** The longest ip kept: an IPv6 text is at most 45 characters, a zone id adds a few. */
@@ -42,7 +40,7 @@ public final class LoginMapper implements Processor {
     public static final int MAX_DEVICE_ID_LENGTH = 256;
     /** The longest text written to a column that declares no length (text, or varchar without one). */
     public static final int MAX_TEXT_LENGTH = 1_024;
-    /** The longest app_version kept, as text: versions are short, and an integer column takes at most 13 characters. */
+    /** The longest app_version read for an integer column (which takes at most 13), and the longest a number may be written out to. */
     public static final int MAX_VERSION_LENGTH = 64;
     private static final Logger LOG = LoggerFactory.getLogger(LoginMapper.class);
 

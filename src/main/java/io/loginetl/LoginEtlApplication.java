@@ -15,7 +15,8 @@ import sun.misc.Signal;
 public final class LoginEtlApplication {
 
     static final String USAGE = """
-            usage: java -jar login-etl.jar [demo | bench [--messages N] [--consumers C] [--jvm "OPTIONS"] [--latency-seconds S] | recover MASKED... | forget MASKED... | rekey] [--reason TEXT]
+            usage: java -jar login-etl.jar [--help | demo | bench [--messages N] [--consumers C] [--jvm "OPTIONS"] [--latency-seconds S] | recover MASKED... | forget MASKED... | rekey] [--reason TEXT]
+              --help, -h        print this and exit
               (no command)      run the pipeline with the configuration of application.properties and the
                                 environment (SQS_QUEUE, DB_URL, PII_MASKING_KEY, ...) until stopped
               demo              run it on an in-process SQS and PostgreSQL with generated logins, print a summary
@@ -40,6 +41,10 @@ public final class LoginEtlApplication {
                 stopOnSignal(main, "TERM");
                 stopOnSignal(main, "INT");
                 return main.run(new String[0]);
+            }
+            if (args.length == 1 && List.of("--help", "-h", "help").contains(args[0])) {
+                System.out.println(USAGE);
+                return 0;
             }
             if (args[0].equals("demo") && args.length == 1) {
                 return new DemoCommand(System.out).run();

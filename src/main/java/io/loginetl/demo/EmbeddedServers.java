@@ -127,16 +127,29 @@ public final class EmbeddedServers implements AutoCloseable {
         }
     }
 
+    /** Stops both servers and deletes PostgreSQL's data directory, so a run leaves nothing behind. */
     @Override
     public void close() throws IOException {
         try {
             stopPostgres();
+            deleteRecursively(pgData);
         } finally {
             // Pekko's threads are not daemons: without this the JVM never exits
             try {
                 sqsServer.stopAndWait();
             } catch (RuntimeException e) {
                 // already stopping
+            }
+        }
+    }
+
+    private static void deleteRecursively(Path directory) throws IOException {
+        if (!Files.exists(directory)) {
+            return;
+        }
+        try (var paths = Files.walk(directory)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
             }
         }
     }

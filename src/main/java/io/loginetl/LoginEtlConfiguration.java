@@ -1,11 +1,8 @@
 package io.loginetl;
 
 import java.nio.charset.StandardCharsets;
-import java.sql.SQLException;
-import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
@@ -35,10 +32,7 @@ import org.apache.camel.spi.Registry;
 import org.apache.camel.support.service.ServiceSupport;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.core.config.Configurator;
-import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
-import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
 
 /**
  * Every bean of the pipeline, built from the settings in {@code application.properties} (each one fed by the
@@ -49,8 +43,6 @@ public class LoginEtlConfiguration implements CamelConfiguration {
 
     /** The bean name under which Camel's micrometer support looks for its registry. */
     private static final String METRICS_REGISTRY = "metricsRegistry";
-    /** A password parameter of a PgJDBC URL: {@code password=} or {@code sslpassword=}, in any case. */
-    private static final Pattern URL_PASSWORD = Pattern.compile("[?&](ssl)?password=", Pattern.CASE_INSENSITIVE);
 
     @PropertyInject(value = "sqs.endpoint", defaultValue = "")
     String sqsEndpoint;
@@ -117,18 +109,18 @@ public class LoginEtlConfiguration implements CamelConfiguration {
             applyLogLevel();
         }
         warnIfVisibilityTimeoutIsShort();
-        requirePositive("message.max-bytes", messageMaxBytes);
-        requirePositive("message.max-receives", messageMaxReceives);
-        requirePositive("batch.max-bytes", batchMaxBytes);
+        StartupChecks.requirePositive("message.max-bytes", messageMaxBytes);
+        StartupChecks.requirePositive("message.max-receives", messageMaxReceives);
+        StartupChecks.requirePositive("batch.max-bytes", batchMaxBytes);
         PiiMasker masker = masker();
         HikariDataSource dataSource = dataSource();
         SqsClient sqs = null;
-        SourceQueue source;
+        StartupChecks.SourceQueue source;
         UserLoginsTable table;
         try {
             sqs = SqsClients.create(sqsEndpoint, awsRegion, awsAccessKeyId, awsSecretAccessKey);
-            source = checkQueues(sqs);
-            table = prepareTable(dataSource);
+            source = StartupChecks.checkQueues(sqs, sqsEndpoint, awsRegion, sqsQueue, sqsDeadLetterQueue);
+            table = StartupChecks.prepareTable(dataSource);
         } catch (RuntimeException e) {
             // nothing left open behind a failed start (an embedding application may try again)
             if (sqs != null) {
@@ -248,12 +240,6 @@ public class LoginEtlConfiguration implements CamelConfiguration {
         }
     }
 
-    private static void requirePositive(String setting, long value) {
-        if (value < 1) {
-            throw new ConfigurationException(setting, "is " + value + "; it must be at least 1");
-        }
-    }
-
     private PiiMasker masker() {
         if (maskingKey.isBlank()) {
             throw new ConfigurationException("PII_MASKING_KEY",
@@ -288,7 +274,7 @@ public class LoginEtlConfiguration implements CamelConfiguration {
             throw new ConfigurationException("DB_URL",
                     "is not set: give the JDBC URL of the target PostgreSQL, e.g. jdbc:postgresql://localhost:5432/postgres");
         }
-        checkDbUrl(dbUrl);
+        StartupChecks.checkDbUrl(dbUrl);
         HikariConfig config = new HikariConfig();
         config.setPoolName("login-etl");
         config.setJdbcUrl(dbUrl);
@@ -312,66 +298,5 @@ public class LoginEtlConfiguration implements CamelConfiguration {
         config.addDataSourceProperty("options", "-c statement_timeout=30000");
         config.addDataSourceProperty("ApplicationName", "login-etl");
         return new HikariDataSource(config);
-    }
-
-    /**
-     * The source queue's URL, how long it keeps (and can redeliver) a message, and the largest message the
-     * dead-letter queue takes.
-     */
-    private record SourceQueue(String url, Duration retention, int deadLetterMaxBytes) {
-    }
-
-    /** Both queues must exist. */
-    private SourceQueue checkQueues(SqsClient sqs) {
-        String where = sqsEndpoint.isBlank() ? "in " + awsRegion : "at " + sqsEndpoint;
-        String url = queueUrl(sqs, sqsQueue, "SQS_QUEUE", where);
-        String deadLetterUrl = queueUrl(sqs, sqsDeadLetterQueue, "SQS_DEAD_LETTER_QUEUE", where);
-        // unreadable: the longest SQS keeps a message (14 days), and the smallest maximum a queue had by default (256 KiB)
-        long retention = queueAttribute(sqs, url, QueueAttributeName.MESSAGE_RETENTION_PERIOD, Duration.ofDays(14).toSeconds());
-        long deadLetterMax = queueAttribute(sqs, deadLetterUrl, QueueAttributeName.MAXIMUM_MESSAGE_SIZE, 262_144);
-        return new SourceQueue(url, Duration.ofSeconds(retention), (int) deadLetterMax);
-    }
-
-    private static long queueAttribute(SqsClient sqs, String url, QueueAttributeName name, long otherwise) {
-        try {
-            return Long.parseLong(sqs.getQueueAttributes(b -> b.queueUrl(url).attributeNames(name)).attributes().get(name));
-        } catch (RuntimeException e) {
-            return otherwise;
-        }
-    }
-
-    private static String queueUrl(SqsClient sqs, String name, String setting, String where) {
-        try {
-            return sqs.getQueueUrl(b -> b.queueName(name)).queueUrl();
-        } catch (QueueDoesNotExistException e) {
-            throw new ConfigurationException(setting, "names queue '" + name + "', which does not exist " + where);
-        } catch (SdkException e) {
-            throw new ConfigurationException("SQS_ENDPOINT", "(with AWS_REGION) gives no reachable SQS " + where
-                    + " to find " + setting + " '" + name + "': " + e.getClass().getSimpleName());
-        }
-    }
-
-    /**
-     * DB_URL must be a PostgreSQL JDBC URL (anything else would be echoed, password and all, by DriverManager), and
-     * without a password in it.
-     */
-    public static void checkDbUrl(String url) {
-        if (!url.startsWith("jdbc:postgresql:")) {
-            throw new ConfigurationException("DB_URL", "must be a PostgreSQL JDBC URL starting with jdbc:postgresql://");
-        }
-        // Camel's startup summary prints db.url as it is (it masks settings named like passwords, not URLs)
-        if (URL_PASSWORD.matcher(url).find()) {
-            throw new ConfigurationException("DB_URL", "carries a password, which the startup summary would print:"
-                    + " set it in DB_PASSWORD (DB_USER for the user) and leave it out of the URL");
-        }
-    }
-
-    private static UserLoginsTable prepareTable(HikariDataSource dataSource) {
-        try {
-            return UserLoginsTable.prepare(dataSource);
-        } catch (SQLException e) {
-            throw new ConfigurationException("DB_URL", "cannot be used: " + e.getMessage()
-                    + (e.getSQLState() == null ? "" : " (SQLState " + e.getSQLState() + ")"));
-        }
     }
 }

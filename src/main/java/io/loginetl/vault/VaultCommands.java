@@ -236,7 +236,7 @@ public final class VaultCommands {
         if (url.isBlank()) {
             throw new ConfigurationException("DB_URL", "is not set: give the JDBC URL of the PostgreSQL that holds the vault");
         }
-        io.loginetl.LoginEtlConfiguration.checkDbUrl(url);
+        io.loginetl.StartupChecks.checkDbUrl(url);
         try {
             Connection c = DriverManager.getConnection(url, blankToNull(settings.get("db.user")), blankToNull(settings.get("db.password")));
             try (var s = c.createStatement()) {

@@ -348,13 +348,33 @@ class PipelineIT {
             settings.setProperty("db.connection-timeout", "1000");
             ConfigurationException e = configurationError(settings);
             assertEquals("DB_URL", e.setting());
-            assertTrue(e.getMessage().startsWith("DB_URL cannot be used: "), e.getMessage());
+            // the driver's cause, not the pool's "Connection is not available, request timed out after ..."
+            assertTrue(e.getMessage().startsWith("DB_URL cannot be used: Connection to 127.0.0.1:1 refused"), e.getMessage());
+            assertTrue(e.getMessage().endsWith("(ConnectException: Connection refused) (SQLState 08001)"), e.getMessage());
             // a password in the URL would be printed by Camel's startup summary: refused before anything is printed
             settings.setProperty("db.url", f.jdbcUrl + "?user=postgres&Password=hunter2-in-the-url");
             ConfigurationException inUrl = configurationError(settings);
             assertEquals("DB_URL", inUrl.setting());
             assertTrue(inUrl.getMessage().contains("carries a password"), inUrl.getMessage());
             assertFalse(inUrl.getMessage().contains("hunter2"), inUrl.getMessage());
+        }
+    }
+
+    @Test
+    void namesTheSqsSettingActuallyGivenAndTheRealCauseWhenAQueueCannotBeFound() throws Exception {
+        try (Fixture f = new Fixture()) {
+            Properties settings = f.settings();
+            settings.setProperty("sqs.queue", "no-such-queue");
+            ConfigurationException missing = configurationError(settings);
+            assertEquals("SQS_QUEUE names queue 'no-such-queue', which does not exist at SQS_ENDPOINT "
+                    + f.servers.sqsEndpoint(), missing.getMessage());
+
+            settings.setProperty("sqs.endpoint", "http://127.0.0.1:1");
+            ConfigurationException refused = configurationError(settings);
+            assertEquals("SQS_ENDPOINT", refused.setting());
+            assertTrue(refused.getMessage().startsWith("SQS_ENDPOINT is http://127.0.0.1:1, where SQS cannot be reached to "
+                    + "look up SQS_QUEUE 'no-such-queue': ConnectException"), refused.getMessage());
+            assertTrue(refused.getMessage().contains("Connection refused"), refused.getMessage());
         }
     }
 

@@ -351,6 +351,14 @@ class PipelineIT {
             // the driver's cause, not the pool's "Connection is not available, request timed out after ..."
             assertTrue(e.getMessage().startsWith("DB_URL cannot be used: Connection to 127.0.0.1:1 refused"), e.getMessage());
             assertTrue(e.getMessage().endsWith("(ConnectException: Connection refused) (SQLState 08001)"), e.getMessage());
+            // the server refuses the user (SQLState class 28): the credentials are the setting to fix, not the URL
+            settings.setProperty("db.url", f.jdbcUrl);
+            settings.setProperty("db.user", "no_such_role");
+            ConfigurationException user = configurationError(settings);
+            assertEquals("DB_USER", user.setting());
+            assertTrue(user.getMessage().startsWith("DB_USER (with DB_PASSWORD) is refused by the database at DB_URL: "
+                    + "FATAL: role \"no_such_role\" does not exist"), user.getMessage());
+            settings.setProperty("db.user", f.servers.dbUser());
             // a password in the URL would be printed by Camel's startup summary: refused before anything is printed
             settings.setProperty("db.url", f.jdbcUrl + "?user=postgres&Password=hunter2-in-the-url");
             ConfigurationException inUrl = configurationError(settings);

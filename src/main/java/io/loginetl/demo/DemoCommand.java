@@ -15,6 +15,8 @@ import java.util.TreeMap;
 import io.loginetl.LoginEtl;
 import io.loginetl.routes.ErrorHandling;
 import io.loginetl.sqs.SqsQueues;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.core.config.Configurator;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
@@ -47,6 +49,9 @@ public final class DemoCommand {
     }
 
     public int run() throws Exception {
+        // the summary is the demo's output: Camel's and the servers' start-up lines only with LOG_LEVEL=INFO
+        String logLevel = System.getenv().getOrDefault("LOG_LEVEL", "WARN");
+        Configurator.setRootLevel(Level.toLevel(logLevel, Level.WARN));
         out.println("demo: starting an in-process SQS (ElasticMQ) and PostgreSQL");
         try (EmbeddedServers servers = EmbeddedServers.start(); SqsClient sqs = servers.newSqsClient()) {
             String queueUrl = EmbeddedServers.createQueue(sqs, QUEUE, 30);
@@ -61,6 +66,9 @@ public final class DemoCommand {
             settings.setProperty("sqs.queue", QUEUE);
             settings.setProperty("sqs.dead-letter-queue", DEAD_LETTER_QUEUE);
             settings.setProperty("pii.masking.secret", DEMO_MASKING_KEY);
+            settings.setProperty("log.level", logLevel);
+            // a drain-and-exit run: no long poll for the stop to wait out
+            settings.setProperty("sqs.wait-time-seconds", "0");
             long started = System.nanoTime();
             long rows;
             int deadLetters;

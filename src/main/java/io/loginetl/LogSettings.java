@@ -4,7 +4,7 @@ import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.core.config.Configurator;
 
 /** LOG_FORMAT and LOG_LEVEL applied to log4j2 at start (not when embedded: the application's logging is its own). */
-final class LogSettings {
+public final class LogSettings {
 
     private LogSettings() {
     }
@@ -24,7 +24,7 @@ final class LogSettings {
         }
     }
 
-    static void applyLevel(String logLevel) {
+    public static void applyLevel(String logLevel) {
         if (logLevel.isBlank()) {
             return;
         }

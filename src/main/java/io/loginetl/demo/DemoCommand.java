@@ -12,11 +12,10 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 
+import io.loginetl.LogSettings;
 import io.loginetl.LoginEtl;
 import io.loginetl.routes.ErrorHandling;
 import io.loginetl.sqs.SqsQueues;
-import org.apache.logging.log4j.Level;
-import org.apache.logging.log4j.core.config.Configurator;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
@@ -51,7 +50,7 @@ public final class DemoCommand {
     public int run() throws Exception {
         // the summary is the demo's output: Camel's and the servers' start-up lines only with LOG_LEVEL=INFO
         String logLevel = System.getenv().getOrDefault("LOG_LEVEL", "WARN");
-        Configurator.setRootLevel(Level.toLevel(logLevel, Level.WARN));
+        LogSettings.applyLevel(logLevel);
         out.println("demo: starting an in-process SQS (ElasticMQ) and PostgreSQL");
         try (EmbeddedServers servers = EmbeddedServers.start(); SqsClient sqs = servers.newSqsClient()) {
             String queueUrl = EmbeddedServers.createQueue(sqs, QUEUE, 30);

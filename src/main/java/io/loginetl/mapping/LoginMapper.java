@@ -218,10 +218,8 @@ public final class LoginMapper implements Processor {
             return null;
         }
         try {
-            long millis = Long.parseLong(sentTimestamp);
-            Instant.ofEpochMilli(millis).atZone(ZoneOffset.UTC).toLocalDate(); // within the dates Java can hold
-            return millis;
-        } catch (RuntimeException e) {
+            return Long.parseLong(sentTimestamp); // any long is a date LocalDate can hold
+        } catch (NumberFormatException e) {
             return null;
         }
     }

@@ -10,6 +10,9 @@ import org.apache.camel.Processor;
  */
 public final class MessageSizeLimit implements Processor {
 
+    /** Exchange property: the body's UTF-8 bytes, as counted here (the batch sums it rather than counting again). */
+    public static final String BODY_BYTES = "loginEtlBodyBytes";
+
     /** The largest message SQS accepts (1 MiB since 2025); the parser's own backstop. */
     public static final int SQS_MAX_BYTES = 1_048_576;
 
@@ -24,14 +27,16 @@ public final class MessageSizeLimit implements Processor {
 
     @Override
     public void process(Exchange exchange) {
-        check(exchange.getMessage().getBody(String.class));
+        exchange.setProperty(BODY_BYTES, check(exchange.getMessage().getBody(String.class)));
     }
 
-    /** Refuses a body over the limit; null (an empty message) is left to the parser. */
-    public void check(String body) {
-        if (body != null && utf8Length(body, maxBytes) > maxBytes) {
+    /** Refuses a body over the limit; returns its UTF-8 bytes (0 for null, an empty message left to the parser). */
+    public long check(String body) {
+        long bytes = body == null ? 0 : utf8Length(body, maxBytes);
+        if (bytes > maxBytes) {
             throw new InvalidLoginException("the body is larger than message.max-bytes (" + maxBytes + " bytes)");
         }
+        return bytes;
     }
 
     /** UTF-8 length of {@code s}, counted until it passes {@code stopAbove} (then any larger number). */

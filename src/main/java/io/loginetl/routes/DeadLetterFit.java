@@ -1,6 +1,5 @@
 package io.loginetl.routes;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 import io.loginetl.mapping.MessageSizeLimit;
@@ -28,10 +27,6 @@ public final class DeadLetterFit {
         this.maxBytes = maxBytes;
     }
 
-    public int maxBytes() {
-        return maxBytes;
-    }
-
     /** Cuts the body of the dead letter in hand if, with its attributes, it is larger than the queue takes. */
     public void fit(Exchange exchange) {
         Message message = exchange.getMessage();
@@ -43,7 +38,7 @@ public final class DeadLetterFit {
         for (Map.Entry<String, Object> header : message.getHeaders().entrySet()) {
             attributes += utf8(header.getKey()) + STRING_TYPE_BYTES + utf8(String.valueOf(header.getValue()));
         }
-        long bodyBytes = MessageSizeLimit.utf8Length(body, Long.MAX_VALUE);
+        long bodyBytes = utf8(body);
         if (bodyBytes + attributes <= maxBytes) {
             return;
         }
@@ -51,7 +46,7 @@ public final class DeadLetterFit {
         message.setBody(cut);
         String reason = message.getHeader(ErrorHandling.ERROR_REASON, String.class);
         message.setHeader(ErrorHandling.ERROR_REASON, reason + "; the body is cut to its first "
-                + MessageSizeLimit.utf8Length(cut, Long.MAX_VALUE) + " of " + bodyBytes + " bytes to fit the dead-letter queue");
+                + utf8(cut) + " of " + bodyBytes + " bytes to fit the dead-letter queue");
     }
 
     /** The longest prefix of {@code s} whose UTF-8 form has at most {@code bytes} bytes, never half a pair. */
@@ -71,6 +66,6 @@ public final class DeadLetterFit {
     }
 
     private static long utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8).length;
+        return MessageSizeLimit.utf8Length(s, Long.MAX_VALUE);
     }
 }

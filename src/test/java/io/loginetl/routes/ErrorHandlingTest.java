@@ -96,13 +96,7 @@ class ErrorHandlingTest extends CamelTestSupport {
         dead.expectedMessageCount(1);
 
         for (int receive = 1; receive <= 3; receive++) {
-            String count = Integer.toString(receive);
-            Exchange result = template.send("direct:ingest", e -> {
-                e.getMessage().setBody("{\"bug\":\"199.172.111.135\"}");
-                e.getMessage().setHeader(Sqs2Constants.MESSAGE_ID, "m-3");
-                e.getMessage().setHeader(Sqs2Constants.ATTRIBUTES,
-                        Map.of(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT, count));
-            });
+            Exchange result = sendReceived("{\"bug\":\"199.172.111.135\"}", receive, false);
             // receives 1 and 2 fail the exchange (the message stays on SQS); the third is handled
             assertEquals(receive < 3, result.getException() != null, "receive " + receive);
         }
@@ -120,14 +114,23 @@ class ErrorHandlingTest extends CamelTestSupport {
     void aBatchThatFailsIsNeverDeadLetteredByTheReceiveCountOfItsFirstRow() throws Exception {
         getMockEndpoint("mock:dead-letter").expectedMessageCount(0);
 
-        Exchange result = template.send("direct:ingest", e -> {
-            e.getMessage().setBody("{\"bug\":1}");
-            e.setProperty(Exchange.AGGREGATED_SIZE, 2);
-            e.getMessage().setHeader(Sqs2Constants.ATTRIBUTES, Map.of(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT, "9"));
-        });
+        Exchange result = sendReceived("{\"bug\":1}", 9, true);
 
         assertNotNull(result.getException());
         getMockEndpoint("mock:dead-letter").assertIsSatisfied();
+    }
+
+    /** A message (or, with {@code batch}, a batch with its first row's headers) that SQS has delivered {@code receives} times. */
+    private Exchange sendReceived(String body, int receives, boolean batch) {
+        return template.send("direct:ingest", e -> {
+            e.getMessage().setBody(body);
+            e.getMessage().setHeader(Sqs2Constants.MESSAGE_ID, "m-3");
+            e.getMessage().setHeader(Sqs2Constants.ATTRIBUTES,
+                    Map.of(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT, Integer.toString(receives)));
+            if (batch) {
+                e.setProperty(Exchange.AGGREGATED_SIZE, 2);
+            }
+        });
     }
 
     @Test

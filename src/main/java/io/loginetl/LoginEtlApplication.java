@@ -3,29 +3,26 @@ package io.loginetl;
 import java.util.Arrays;
 import java.util.List;
 
-import io.loginetl.demo.DemoCommand;
 import io.loginetl.vault.VaultCommands;
 import org.apache.camel.main.Main;
 import sun.misc.Signal;
 
 /**
- * {@code java -jar login-etl.jar [command]}: no command runs the pipeline until stopped; {@code demo} runs it
- * on in-process servers. A configuration error prints one line naming the setting and exits with 2.
+ * {@code java -jar login-etl.jar [command]}: no command runs the pipeline until stopped; the others are the
+ * operator's. A configuration error prints one line naming the setting and exits with 2. (The demo and the bench
+ * are in {@code login-etl-tools.jar}, beside this one.)
  */
 public final class LoginEtlApplication {
 
     static final String USAGE = """
-            usage: java -jar login-etl.jar [--help | demo | bench [--messages N] [--consumers C] [--jvm "OPTIONS"] [--latency-seconds S] | recover MASKED... | forget MASKED... | rekey] [--reason TEXT]
+            usage: java -jar login-etl.jar [--help | recover MASKED... | forget MASKED... | rekey] [--reason TEXT]
               --help, -h        print this and exit
               (no command)      run the pipeline with the configuration of application.properties and the
                                 environment (SQS_QUEUE, DB_URL, PII_MASKING_KEY, ...) until stopped
-              demo              run it on an in-process SQS and PostgreSQL with generated logins, print a summary
-              bench             N generated logins (default 200,000) through the pipeline (its own JVM, default
-                                options -Xmx256m), then at half its rate for latency, then the baselines (bare SQS
-                                drain, COPY, a naive loop) on the configured or embedded servers; rates, memory, ratios
               recover MASKED... print MASKED<TAB>ORIGINAL from the vault (needs PII_VAULT_KEY; audited)
               forget MASKED...  erase the originals of those masked values from the vault (audited)
-              rekey             re-encrypt every vault entry under the first key of PII_VAULT_KEY (audited)""";
+              rekey             re-encrypt every vault entry under the first key of PII_VAULT_KEY (audited)
+            The demo and the bench: java -jar login-etl-tools.jar --help""";
 
     private LoginEtlApplication() {
     }
@@ -35,22 +32,16 @@ public final class LoginEtlApplication {
     }
 
     static int run(String[] args) {
-        try {
+        if (args.length == 1 && List.of("--help", "-h", "help").contains(args[0])) {
+            System.out.println(USAGE);
+            return 0;
+        }
+        return reportingErrors("login-etl", () -> {
             if (args.length == 0) {
                 Main main = LoginEtl.newMain(null);
                 stopOnSignal(main, "TERM");
                 stopOnSignal(main, "INT");
                 return main.run(new String[0]);
-            }
-            if (args.length == 1 && List.of("--help", "-h", "help").contains(args[0])) {
-                System.out.println(USAGE);
-                return 0;
-            }
-            if (args[0].equals("demo") && args.length == 1) {
-                return new DemoCommand(System.out).run();
-            }
-            if (args[0].equals("bench")) {
-                return new io.loginetl.bench.BenchCommand(System.out).run(args);
             }
             if (List.of("recover", "forget", "rekey").contains(args[0])) {
                 return VaultCommands.run(args, System.out, System.err);
@@ -58,13 +49,28 @@ public final class LoginEtlApplication {
             System.err.println(USAGE);
             System.err.println("login-etl: unknown arguments: " + String.join(" ", Arrays.asList(args)));
             return 2;
+        });
+    }
+
+    /** A command's body: returns its exit status. */
+    public interface Command {
+        int run() throws Exception;
+    }
+
+    /**
+     * Runs a command; a configuration error anywhere in its causes is one line naming the setting (exit 2), any
+     * other failure one line with the exception (exit 1).
+     */
+    public static int reportingErrors(String program, Command command) {
+        try {
+            return command.run();
         } catch (Exception e) {
             ConfigurationException config = configurationError(e);
             if (config != null) {
-                System.err.println("login-etl: configuration error: " + config.getMessage());
+                System.err.println(program + ": configuration error: " + config.getMessage());
                 return 2;
             }
-            System.err.println("login-etl: failed: " + e);
+            System.err.println(program + ": failed: " + e);
             return 1;
         }
     }

@@ -211,10 +211,18 @@ class DeploymentFilesTest {
         assertTrue(Files.readAllLines(Path.of(".dockerignore")).contains("target/"));
     }
 
+    @Test
+    void theImageIsBuiltFromTheRuntimeModuleAloneNeverFromTheTools() throws IOException {
+        List<String> lines = dockerfile();
+        String build = lines.stream().filter(l -> l.startsWith("RUN ") && l.contains("./mvnw")).findFirst().orElseThrow();
+        assertTrue(build.contains("-f runtime.pom.xml") && build.contains(" package"), build);
+        assertTrue(lines.stream().filter(l -> l.startsWith("COPY ")).noneMatch(l -> l.contains("tools")), lines.toString());
+    }
+
     // ---------------------------------------------------------------- Karaf (built by process-classes/resources)
 
     @Test
-    void bundleManifestNamesTheBundleExportsItsPackagesAndMakesTheDemoOptional() throws IOException {
+    void bundleManifestNamesTheBundleExportsItsPackagesAndImportsNoDemoServer() throws IOException {
         Path file = Path.of("target/osgi/MANIFEST.MF");
         assertTrue(Files.isRegularFile(file), file + " is written by bnd-maven-plugin in process-classes");
         Attributes main;
@@ -228,8 +236,8 @@ class DeploymentFilesTest {
             assertTrue(exports.contains(pkg), "exports " + pkg);
         }
         String imports = main.getValue("Import-Package");
-        for (String demoOnly : List.of("org.elasticmq", "io.zonky.test.db.postgres.embedded")) {
-            assertTrue(imports.contains(demoOnly + ";resolution:=optional"), demoOnly + " is optional");
+        for (String demoOnly : List.of("org.elasticmq", "io.zonky", "scala", "org.apache.pekko")) {
+            assertFalse(imports.contains(demoOnly), "the runtime bundle imports nothing of " + demoOnly + ": " + imports);
         }
         assertTrue(imports.contains("org.apache.camel.component.aws2.sqs"), "imports what it uses");
     }
@@ -252,7 +260,7 @@ class DeploymentFilesTest {
         List<String> features = elements(feature, "feature").stream().map(Element::getTextContent).map(String::trim).toList();
         assertTrue(features.containsAll(List.of("camel-aws2-sqs", "camel-sql", "camel-jackson")), features.toString());
         List<String> bundles = elements(feature, "bundle").stream().map(Element::getTextContent).map(String::trim).toList();
-        assertTrue(bundles.stream().anyMatch(b -> b.matches("mvn:io\\.loginetl/login-etl/[^/]+/jar/bundle")), bundles.toString());
+        assertTrue(bundles.stream().anyMatch(b -> b.matches("mvn:io\\.loginetl/login-etl/[^/]+")), bundles.toString());
         assertTrue(bundles.stream().anyMatch(b -> b.startsWith("mvn:com.zaxxer/HikariCP/")), bundles.toString());
         assertTrue(bundles.stream().anyMatch(b -> b.startsWith("mvn:org.postgresql/postgresql/")), bundles.toString());
         assertFalse(elements(feature, "config").isEmpty(), "settings as a configuration");

@@ -15,7 +15,6 @@ import java.util.TreeMap;
 import io.loginetl.LogSettings;
 import io.loginetl.LoginEtl;
 import io.loginetl.routes.ErrorHandling;
-import io.loginetl.sqs.SqsQueues;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;

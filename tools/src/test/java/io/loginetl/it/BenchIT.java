@@ -15,7 +15,7 @@ class BenchIT {
 
     @Test
     void benchWritesEveryMessageAndPrintsEachFigure() throws Exception {
-        JarProcess.Result bench = JarProcess.run(Map.of(), Path.of("."), 600, "bench", "--messages", "3000", "--latency-seconds", "3");
+        JarProcess.Result bench = JarProcess.runTools(Map.of(), Path.of("."), 600, "bench", "--messages", "3000", "--latency-seconds", "3");
 
         assertEquals(0, bench.exit(), bench.out() + bench.err());
         Matcher verified = Pattern.compile("rows verified +([\\d,]+) = messages ([\\d,]+): yes").matcher(bench.out());

@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
 import io.loginetl.demo.EmbeddedServers;
 import io.loginetl.demo.SampleLogins;
 import io.loginetl.sqs.SqsClients;
-import io.loginetl.sqs.SqsQueues;
+import io.loginetl.demo.SqsQueues;
 import org.postgresql.PGConnection;
 import software.amazon.awssdk.services.sqs.SqsClient;
 

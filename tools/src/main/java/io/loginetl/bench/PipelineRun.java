@@ -20,7 +20,7 @@ import java.util.stream.Collectors;
 
 import io.loginetl.demo.EmbeddedServers;
 import io.loginetl.demo.SampleLogins;
-import io.loginetl.sqs.SqsQueues;
+import io.loginetl.demo.SqsQueues;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**

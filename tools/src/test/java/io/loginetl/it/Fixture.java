@@ -13,7 +13,7 @@ import java.util.Properties;
 import java.util.UUID;
 
 import io.loginetl.demo.EmbeddedServers;
-import io.loginetl.sqs.SqsQueues;
+import io.loginetl.demo.SqsQueues;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;

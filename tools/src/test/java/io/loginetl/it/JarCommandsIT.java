@@ -130,7 +130,7 @@ class JarCommandsIT {
     void demoRunsOnItsEmbeddedServersFromThePackagedRoutesAndPrintsItsSummaryAndLeavesNoDatabaseBehind(
             @TempDir Path elsewhere, @TempDir Path tmp) throws Exception {
         JarProcess.Result demo;
-        try (JarProcess process = JarProcess.start(Map.of(), elsewhere, List.of("-Djava.io.tmpdir=" + tmp), "demo")) {
+        try (JarProcess process = JarProcess.startTools(Map.of(), elsewhere, List.of("-Djava.io.tmpdir=" + tmp), "demo")) {
             demo = process.await(300);
         }
         // the summary is not buried: no start-up chatter, no wait for a long poll at the stop
@@ -196,11 +196,45 @@ class JarCommandsIT {
     }
 
     @Test
-    void anUnknownCommandPrintsUsageAndExits2() throws Exception {
-        JarProcess.Result result = JarProcess.run(Map.of(), Path.of("."), 60, "frobnicate");
+    void theToolsJarPrintsItsOwnUsageNamingDemoAndBench() throws Exception {
+        JarProcess.Result result = JarProcess.runTools(Map.of(), Path.of("."), 60, "--help");
 
-        assertEquals(2, result.exit());
-        assertTrue(result.err().startsWith("usage: java -jar login-etl.jar"), result.err());
+        assertEquals(0, result.exit(), result.err());
+        assertTrue(result.out().startsWith("usage: java -jar login-etl-tools.jar"), result.out());
+        assertTrue(result.out().contains("  demo ") && result.out().contains("  bench "), result.out());
+    }
+
+    @Test
+    void anUnknownCommandPrintsUsageAndExits2AndTheRuntimeHasNoDemo() throws Exception {
+        for (String command : List.of("frobnicate", "demo", "bench")) {
+            JarProcess.Result result = JarProcess.run(Map.of(), Path.of("."), 60, command);
+
+            assertEquals(2, result.exit(), command);
+            assertTrue(result.err().startsWith("usage: java -jar login-etl.jar"), result.err());
+        }
+    }
+
+    @Test
+    void theRuntimeJarHoldsThePipelineAloneAndTheToolsJarHoldsTheServers() throws Exception {
+        List<String> runtime = entries(JarProcess.JAR);
+        assertTrue(Files.size(JarProcess.JAR) <= 60L * 1024 * 1024, Files.size(JarProcess.JAR) + " bytes");
+        assertTrue(runtime.contains("io/loginetl/LoginEtlApplication.class") && runtime.contains("routes/ingest.camel.yaml"));
+        for (String toolsOnly : List.of("org/elasticmq/", "io/zonky/", "org/apache/pekko/", "scala/", "io/loginetl/demo/",
+                "io/loginetl/bench/", "postgres-linux")) {
+            assertEquals(List.of(), runtime.stream().filter(e -> e.startsWith(toolsOnly) || e.contains(toolsOnly)).limit(3).toList(),
+                    toolsOnly + " in " + JarProcess.JAR);
+        }
+        List<String> tools = entries(JarProcess.TOOLS_JAR);
+        for (String needed : List.of("io/loginetl/demo/Tools.class", "io/loginetl/LoginEtlApplication.class", "org/elasticmq/",
+                "io/zonky/", "reference.conf")) {
+            assertTrue(tools.stream().anyMatch(e -> e.startsWith(needed)), needed + " in " + JarProcess.TOOLS_JAR);
+        }
+    }
+
+    private static List<String> entries(Path jar) throws IOException {
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(jar.toFile())) {
+            return zip.stream().map(java.util.zip.ZipEntry::getName).toList();
+        }
     }
 
     @Test

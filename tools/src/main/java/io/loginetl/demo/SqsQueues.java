@@ -1,4 +1,4 @@
-package io.loginetl.sqs;
+package io.loginetl.demo;
 
 import java.util.ArrayList;
 import java.util.Comparator;

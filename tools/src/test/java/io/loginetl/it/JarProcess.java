@@ -10,10 +10,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** {@code target/login-etl.jar} in its own JVM, with only the environment a test gives it. */
+/**
+ * {@code target/login-etl.jar} (or, for the demo and the bench, {@code target/login-etl-tools.jar}) in its own JVM,
+ * with only the environment a test gives it.
+ */
 final class JarProcess implements AutoCloseable {
 
     static final Path JAR = Path.of("target/login-etl.jar").toAbsolutePath();
+    static final Path TOOLS_JAR = Path.of("target/login-etl-tools.jar").toAbsolutePath();
     static final List<String> CONTRACT_VARIABLES = List.of("SQS_ENDPOINT", "SQS_QUEUE", "SQS_DEAD_LETTER_QUEUE",
             "AWS_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "DB_URL", "DB_USER", "DB_PASSWORD",
             "PII_MASKING_KEY", "PII_VAULT_KEY", "LOG_LEVEL", "LOG_FORMAT", "CAMEL_MAIN_DURATIONMAXIDLESECONDS");
@@ -37,6 +41,17 @@ final class JarProcess implements AutoCloseable {
      */
     static JarProcess start(Map<String, String> env, Path workingDirectory, List<String> jvmOptions, String... args)
             throws IOException {
+        return start(JAR, env, workingDirectory, jvmOptions, args);
+    }
+
+    /** Starts {@code target/login-etl-tools.jar} (demo, bench). */
+    static JarProcess startTools(Map<String, String> env, Path workingDirectory, List<String> jvmOptions, String... args)
+            throws IOException {
+        return start(TOOLS_JAR, env, workingDirectory, jvmOptions, args);
+    }
+
+    private static JarProcess start(Path jar, Map<String, String> env, Path workingDirectory, List<String> jvmOptions,
+            String... args) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
@@ -44,7 +59,7 @@ final class JarProcess implements AutoCloseable {
             // /observe/* on a port of its own, so jars side by side (and anything on 8080) never clash
             command.add("-Dcamel.management.port=" + io.loginetl.demo.EmbeddedServers.freePort());
         }
-        command.addAll(List.of("-jar", JAR.toString()));
+        command.addAll(List.of("-jar", jar.toString()));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).directory(workingDirectory.toFile());
         CONTRACT_VARIABLES.forEach(pb.environment()::remove);
@@ -59,6 +74,14 @@ final class JarProcess implements AutoCloseable {
     static Result run(Map<String, String> env, Path workingDirectory, int timeoutSeconds, String... args)
             throws IOException, InterruptedException {
         try (JarProcess p = start(env, workingDirectory, List.of(), args)) {
+            return p.await(timeoutSeconds);
+        }
+    }
+
+    /** Runs the tools jar to its end. */
+    static Result runTools(Map<String, String> env, Path workingDirectory, int timeoutSeconds, String... args)
+            throws IOException, InterruptedException {
+        try (JarProcess p = startTools(env, workingDirectory, List.of(), args)) {
             return p.await(timeoutSeconds);
         }
     }

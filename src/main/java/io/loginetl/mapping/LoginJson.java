@@ -1,18 +1,20 @@
 package io.loginetl.mapping;
 
+import java.io.InputStream;
+
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import org.apache.camel.Exchange;
 import org.apache.camel.component.jackson.JacksonDataFormat;
 
 /**
  * How a message body is read as JSON: camel-jackson with limits on everything a body can make the parser build
  * (nesting, number and name lengths, tokens), strict about what a lenient parser would guess at (a field given
- * twice, anything after the document). The route unmarshals with {@link #dataFormat()}; the fuzz tests parse with
- * {@link #objectMapper()}, the same mapper. A body beyond a limit fails with Jackson's
+ * twice, anything after the document). The route unmarshals with {@link #dataFormat()}, and so do the fuzz tests. A body beyond a limit fails with Jackson's
  * {@code StreamConstraintsException}, which {@link DeadLetterReason} names without quoting the input.
  * <p>
  * It is a data format of its own (bound by name), never an {@code ObjectMapper} bean: camel-jackson adopts a
@@ -52,10 +54,34 @@ public final class LoginJson {
                 .build();
     }
 
-    /** The route's unmarshal step: any JSON value (the flattener refuses what is not an object). */
+    /**
+     * The route's unmarshal step: any JSON value (the flattener refuses what is not an object). A number whose
+     * exponent does not fit an {@code int} ({@code 1e-1000000000273}: short enough for the length limit) makes
+     * Jackson throw a bare {@link NumberFormatException}; it is bad input like any other, so it is named as such.
+     */
     public static JacksonDataFormat dataFormat() {
-        JacksonDataFormat format = new JacksonDataFormat(objectMapper(), Object.class);
+        JacksonDataFormat format = new JacksonDataFormat(objectMapper(), Object.class) {
+            @Override
+            public Object unmarshal(Exchange exchange, Object body) throws Exception {
+                try {
+                    return super.unmarshal(exchange, body);
+                } catch (NumberFormatException e) {
+                    throw new InvalidLoginException(NUMBER_BEYOND_LIMITS);
+                }
+            }
+
+            @Override
+            public Object unmarshal(Exchange exchange, InputStream stream) throws Exception {
+                try {
+                    return super.unmarshal(exchange, stream);
+                } catch (NumberFormatException e) {
+                    throw new InvalidLoginException(NUMBER_BEYOND_LIMITS);
+                }
+            }
+        };
         format.setUseDefaultObjectMapper(false);
         return format;
     }
+
+    static final String NUMBER_BEYOND_LIMITS = "not JSON: a number beyond the parser's limits (its exponent)";
 }

@@ -32,6 +32,8 @@ public final class HostileCorpus {
                         "app_version is a number too large or too long to be a version"),
                 new Kind("a negative exponent of a billion", "{" + u + "-2\",\"app_version\":1e-1000000000}",
                         "app_version is a number too large or too long to be a version"),
+                new Kind("an exponent beyond an int, short enough for the length limit",
+                        "{" + u + "-24\",\"x\":-1e-1000000000273}", "not JSON: a number beyond the parser's limits (its exponent)"),
                 new Kind("a 5,000-digit number", "{" + u + "-3\",\"app_version\":" + "9".repeat(5_000) + "}", PARSER_LIMITS),
                 new Kind("a 200,000-digit version string", "{" + u + "-4\",\"app_version\":\"" + "9".repeat(200_000) + "\"}",
                         "app_version is longer than the 64 characters a version can have"),

@@ -36,7 +36,8 @@ class HostileInputPropertiesTest {
     /** Every dead-letter reason the ingest steps can give: fixed words, field names, limits and positions only. */
     private static final Pattern REASONS = Pattern.compile(String.join("|",
             "not JSON: (syntax error|truncated|a field is given twice|more than one value in the body"
-                    + "|beyond the parser's limits \\(depth, length of a number, name or string, tokens\\)|[A-Za-z]+)( at line \\d+, column \\d+)?",
+                    + "|beyond the parser's limits \\(depth, length of a number, name or string, tokens\\)"
+                    + "|a number beyond the parser's limits \\(its exponent\\)|[A-Za-z]+)( at line \\d+, column \\d+)?",
             "not a login event: (no user_id|the JSON is not an object)",
             "user_id is empty",
             "(user_id|device_type|ip|device_id|locale|app_version) ("

@@ -6,10 +6,13 @@ import java.util.Base64;
 import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectReader;
 import io.loginetl.db.UserLoginsTable;
 import io.loginetl.masking.PiiMasker;
 import io.loginetl.vault.VaultKeys;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.jackson.JacksonDataFormat;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.DefaultExchange;
 
 /**
  * The pure half of the ingest route, step for step as {@code routes/ingest.camel.yaml} runs it: the size limit, the
@@ -19,7 +22,8 @@ import io.loginetl.vault.VaultKeys;
 final class IngestChain {
 
     static final int MAX_BYTES = 262_144;
-    private static final ObjectReader READER = LoginJson.objectMapper().readerFor(Object.class);
+    private static final JacksonDataFormat JSON = LoginJson.dataFormat();
+    private static final CamelContext CONTEXT = new DefaultCamelContext();
     private static final com.sun.management.ThreadMXBean THREADS =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
@@ -54,8 +58,8 @@ final class IngestChain {
         long before = THREADS.getCurrentThreadAllocatedBytes();
         try {
             SIZE.check(body);
-            // as camel-jackson unmarshals a String body: ObjectReader.readValue(String)
-            Object json = READER.readValue(body);
+            // the route's data format, given a String body as the SQS consumer gives it
+            Object json = JSON.unmarshal(new DefaultExchange(CONTEXT), body);
             Map<String, Object> row = mapper.toRow(FLATTENER.flatten(json), "1700000000000", "m-1", "rh-1");
             MASKER.maskRow(row);
             return new Outcome(row, null, THREADS.getCurrentThreadAllocatedBytes() - before);

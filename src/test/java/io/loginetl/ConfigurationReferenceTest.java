@@ -58,7 +58,7 @@ class ConfigurationReferenceTest {
 
     /** setting -> {variable, default, meaning}, from the table between the README's markers, backticks removed. */
     private static Map<String, String[]> readmeTable() throws IOException {
-        String readme = Files.readString(Path.of("README.md"));
+        String readme = Files.readString(Path.of("docs/configuration.md"));
         String begin = "<!-- configuration-reference: begin -->";
         String table = readme.substring(readme.indexOf(begin) + begin.length(), readme.indexOf("<!-- configuration-reference: end -->"));
         Map<String, String[]> rows = new LinkedHashMap<>();

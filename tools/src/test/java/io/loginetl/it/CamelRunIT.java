@@ -29,7 +29,7 @@ import software.amazon.awssdk.services.sqs.model.Message;
  */
 class CamelRunIT {
 
-    private static final Path README = Path.of("README.md");
+    private static final Path README = Path.of("docs/run-modes.md");
     private static final Pattern BLOCK = Pattern.compile(
             "<!-- camel-run-line:[^\\n]*-->\\s*```sh\\n(.*?)```\\s*<!-- camel-run-line: end -->", Pattern.DOTALL);
 

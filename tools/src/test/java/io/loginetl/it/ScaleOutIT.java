@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * message-id ledger. Every message must become exactly one row whatever instance took it.
  * <p>
  * {@code -Dscaleout.instances=1,1,2,3 -Dscaleout.messages=60000} measures the rate for each count in turn (the figures
- * in the README); CI runs 3 instances on 3,000 messages and checks only correctness.
+ * in BENCHMARKS.md, "Instances"); CI runs 3 instances on 3,000 messages and checks only correctness.
  */
 class ScaleOutIT {
 

@@ -2,13 +2,17 @@ package io.loginetl;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.camel.CamelContext;
+import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
+import org.apache.camel.spi.PropertiesComponent;
 
 /**
  * Builds the Camel {@link Main} that runs the pipeline, the same way for the jar, the demo and the tests:
@@ -18,13 +22,32 @@ import org.apache.camel.main.MainListenerSupport;
  */
 public final class LoginEtl {
 
+    /**
+     * Where the settings come from: the working directory's application.properties, key by key over the packaged
+     * copy, which holds every key with its default. The copy is packaged under login-etl's own name, so an
+     * application that embeds login-etl keeps its own {@code application.properties}.
+     */
+    public static final String SETTINGS = "file:application.properties;optional=true,classpath:" + LoginEtl.PACKAGED_SETTINGS;
+    /** The packaged defaults (this project's application.properties), as a classpath resource. */
+    public static final String PACKAGED_SETTINGS = "io/loginetl/application.properties";
+
     private LoginEtl() {
     }
 
     public static Main newMain(Properties overrides) {
+        return newMain(null, overrides);
+    }
+
+    /**
+     * With a profile, camel-main layers {@code application-PROFILE.properties} from the classpath over the settings
+     * (the demo's are a profile: {@code application-demo.properties} in the tools jar).
+     */
+    public static Main newMain(String profile, Properties overrides) {
         Main main = new Main();
-        main.setDefaultPropertyPlaceholderLocation(
-                "file:application.properties;optional=true,classpath:application.properties;optional=true");
+        main.setDefaultPropertyPlaceholderLocation(SETTINGS);
+        if (profile != null) {
+            main.configure().setProfile(profile);
+        }
         main.addInitialProperty("camel.main.routes-include-pattern",
                 Files.isDirectory(Path.of("routes")) ? "file:routes/*.camel.yaml" : "classpath:routes/*.camel.yaml");
         if (overrides != null && !overrides.isEmpty()) {
@@ -33,9 +56,32 @@ public final class LoginEtl {
         return main;
     }
 
+    /**
+     * Some settings resolved as the pipeline resolves them (the same files, the profile's file, the environment),
+     * for a command that runs no routes: {@code recover}, {@code forget}, {@code rekey}, the demo before it starts.
+     */
+    public static Map<String, String> settings(String profile, String... keys) {
+        // the first location holding a key wins; camel-main puts the profile's first, as here
+        String locations = profile == null ? SETTINGS
+                : "classpath:application-" + profile + ".properties;optional=true," + SETTINGS;
+        // a context never started (nothing to stop): its properties component alone, as camel-main's reads them
+        PropertiesComponent properties = new DefaultCamelContext(false).getPropertiesComponent();
+        properties.setLocation(locations);
+        Map<String, String> settings = new LinkedHashMap<>();
+        for (String key : keys) {
+            settings.put(key, properties.resolveProperty(key).orElse(""));
+        }
+        return settings;
+    }
+
     /** Starts the pipeline in a background thread and returns once it runs (or throws why it could not start). */
     public static Running start(Properties overrides) throws Exception {
-        Main main = newMain(overrides);
+        return start(null, overrides);
+    }
+
+    /** {@link #start(Properties)} with a profile ({@link #newMain(String, Properties)}). */
+    public static Running start(String profile, Properties overrides) throws Exception {
+        Main main = newMain(profile, overrides);
         CompletableFuture<CamelContext> started = new CompletableFuture<>();
         main.addMainListener(new MainListenerSupport() {
             @Override

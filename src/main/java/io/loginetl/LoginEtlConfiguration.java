@@ -34,7 +34,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * Every bean of the pipeline, built from the settings in {@code application.properties} (each one fed by the
- * contract's environment variable). A missing or wrong setting stops startup with a {@link ConfigurationException}
+ * contract's environment variable). The defaults are written there once: the packaged copy
+ * ({@link LoginEtl#SETTINGS}) gives every key a value. A missing or wrong setting stops startup with a {@link ConfigurationException}
  * naming the variable.
  */
 public class LoginEtlConfiguration implements CamelConfiguration {
@@ -42,53 +43,53 @@ public class LoginEtlConfiguration implements CamelConfiguration {
     /** The bean name under which Camel's micrometer support looks for its registry. */
     private static final String METRICS_REGISTRY = "metricsRegistry";
 
-    @PropertyInject(value = "sqs.endpoint", defaultValue = "")
+    @PropertyInject("sqs.endpoint")
     String sqsEndpoint;
-    @PropertyInject(value = "sqs.queue", defaultValue = "login-queue")
+    @PropertyInject("sqs.queue")
     String sqsQueue;
-    @PropertyInject(value = "sqs.dead-letter-queue", defaultValue = "login-queue-dlq")
+    @PropertyInject("sqs.dead-letter-queue")
     String sqsDeadLetterQueue;
-    @PropertyInject(value = "aws.region", defaultValue = "us-east-1")
+    @PropertyInject("aws.region")
     String awsRegion;
-    @PropertyInject(value = "aws.access-key", defaultValue = "")
+    @PropertyInject("aws.access-key")
     String awsAccessKeyId;
-    @PropertyInject(value = "aws.secret-key", defaultValue = "")
+    @PropertyInject("aws.secret-key")
     String awsSecretAccessKey;
-    @PropertyInject(value = "db.url", defaultValue = "")
+    @PropertyInject("db.url")
     String dbUrl;
-    @PropertyInject(value = "db.user", defaultValue = "")
+    @PropertyInject("db.user")
     String dbUser;
-    @PropertyInject(value = "db.password", defaultValue = "")
+    @PropertyInject("db.password")
     String dbPassword;
-    @PropertyInject(value = "db.pool-size", defaultValue = "4")
+    @PropertyInject("db.pool-size")
     int dbPoolSize;
-    @PropertyInject(value = "db.connection-timeout", defaultValue = "5000")
+    @PropertyInject("db.connection-timeout")
     long dbConnectionTimeout;
-    @PropertyInject(value = "pii.masking.secret", defaultValue = "")
+    @PropertyInject("pii.masking.secret")
     String maskingKey;
-    @PropertyInject(value = "pii.vault.secret", defaultValue = "")
+    @PropertyInject("pii.vault.secret")
     String vaultKey;
-    @PropertyInject(value = "log.level", defaultValue = "")
+    @PropertyInject("log.level")
     String logLevel;
-    @PropertyInject(value = "log.format", defaultValue = "plain")
+    @PropertyInject("log.format")
     String logFormat;
-    @PropertyInject(value = "progress.interval", defaultValue = "5000")
+    @PropertyInject("progress.interval")
     long progressInterval;
-    @PropertyInject(value = "sqs.visibility-timeout", defaultValue = "60")
+    @PropertyInject("sqs.visibility-timeout")
     long visibilityTimeoutSeconds;
-    @PropertyInject(value = "batch.timeout", defaultValue = "1000")
+    @PropertyInject("batch.timeout")
     long batchTimeoutMs;
-    @PropertyInject(value = "db.retry.max-redeliveries", defaultValue = "4")
+    @PropertyInject("db.retry.max-redeliveries")
     int maxRedeliveries;
-    @PropertyInject(value = "db.retry.initial-delay", defaultValue = "500")
+    @PropertyInject("db.retry.initial-delay")
     long retryInitialDelayMs;
-    @PropertyInject(value = "db.retry.max-delay", defaultValue = "10000")
+    @PropertyInject("db.retry.max-delay")
     long retryMaxDelayMs;
-    @PropertyInject(value = "message.max-bytes", defaultValue = "262144")
+    @PropertyInject("message.max-bytes")
     int messageMaxBytes;
-    @PropertyInject(value = "message.max-receives", defaultValue = "5")
+    @PropertyInject("message.max-receives")
     int messageMaxReceives;
-    @PropertyInject(value = "batch.max-bytes", defaultValue = "4194304")
+    @PropertyInject("batch.max-bytes")
     long batchMaxBytes;
 
     /** DeleteMessageBatch calls of one batch in flight at once. */

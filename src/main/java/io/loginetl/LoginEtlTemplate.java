@@ -91,7 +91,7 @@ public class LoginEtlTemplate extends RouteBuilder {
     static Map<String, String> packagedSettings() {
         Properties packaged = new Properties();
         // under login-etl's own name: the application's application.properties is not ours
-        try (InputStream in = LoginEtlTemplate.class.getResourceAsStream("/io/loginetl/application.properties")) {
+        try (InputStream in = LoginEtlTemplate.class.getResourceAsStream("/" + LoginEtl.PACKAGED_SETTINGS)) {
             packaged.load(in);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

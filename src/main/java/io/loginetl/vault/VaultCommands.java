@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.TreeSet;
 
 import io.loginetl.ConfigurationException;
-import org.apache.camel.impl.DefaultCamelContext;
+import io.loginetl.LoginEtl;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.core.config.Configurator;
 
@@ -40,7 +40,7 @@ public final class VaultCommands {
     public static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
         // standard output carries only MASKED<TAB>ORIGINAL lines, which scripts read: keep Camel's chatter off it
         Configurator.setLevel("org.apache.camel", Level.WARN);
-        return new VaultCommands(out, err, readSettings()).run(args);
+        return new VaultCommands(out, err, LoginEtl.settings(null, "db.url", "db.user", "db.password", "pii.vault.secret")).run(args);
     }
 
     int run(String[] args) throws SQLException {
@@ -250,19 +250,5 @@ public final class VaultCommands {
 
     private static String blankToNull(String value) {
         return value == null || value.isBlank() ? null : value;
-    }
-
-    /** The settings, resolved as the pipeline resolves them (working-directory file, packaged file, environment). */
-    static Map<String, String> readSettings() throws Exception {
-        try (DefaultCamelContext context = new DefaultCamelContext()) {
-            context.getPropertiesComponent().setLocation(
-                    "file:application.properties;optional=true,classpath:application.properties;optional=true");
-            context.build();
-            Map<String, String> settings = new LinkedHashMap<>();
-            for (String key : List.of("db.url", "db.user", "db.password", "pii.vault.secret")) {
-                settings.put(key, context.getPropertiesComponent().resolveProperty(key).orElse(""));
-            }
-            return settings;
-        }
     }
 }

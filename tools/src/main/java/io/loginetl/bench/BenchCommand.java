@@ -214,7 +214,7 @@ public final class BenchCommand {
         }
         try (var in = Files.isRegularFile(Path.of("application.properties"))
                 ? Files.newInputStream(Path.of("application.properties"))
-                : BenchCommand.class.getResourceAsStream("/application.properties")) {
+                : BenchCommand.class.getResourceAsStream("/" + io.loginetl.LoginEtl.PACKAGED_SETTINGS)) {
             if (in != null && !p.containsKey("batch.timeout")) {
                 p.load(in);
             }

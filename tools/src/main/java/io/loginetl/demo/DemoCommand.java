@@ -9,7 +9,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 
 import io.loginetl.LogSettings;
@@ -26,10 +25,8 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
  */
 public final class DemoCommand {
 
-    public static final String QUEUE = "login-queue";
-    public static final String DEAD_LETTER_QUEUE = "login-queue-dlq";
-    /** Not a secret: the demo's data is generated. Production refuses to start without its own PII_MASKING_KEY. */
-    static final String DEMO_MASKING_KEY = "login-etl-demo-masking-key-not-a-secret";
+    /** The demo's settings are the profile {@value}: application-demo.properties over application.properties. */
+    static final String PROFILE = "demo";
     static final int LOGINS = 300;
 
     static final String DUPLICATES_QUERY = """
@@ -48,30 +45,26 @@ public final class DemoCommand {
 
     public int run() throws Exception {
         // the summary is the demo's output: Camel's and the servers' start-up lines only with LOG_LEVEL=INFO
-        String logLevel = System.getenv().getOrDefault("LOG_LEVEL", "WARN");
-        LogSettings.applyLevel(logLevel);
+        Map<String, String> settings = LoginEtl.settings(PROFILE, "sqs.queue", "sqs.dead-letter-queue", "log.level");
+        String queue = settings.get("sqs.queue");
+        String deadLetterQueue = settings.get("sqs.dead-letter-queue");
+        // before the servers start, so that their start-up lines are as quiet as the pipeline's
+        LogSettings.applyLevel(settings.get("log.level"));
         out.println("demo: starting an in-process SQS (ElasticMQ) and PostgreSQL");
         try (EmbeddedServers servers = EmbeddedServers.start(); SqsClient sqs = servers.newSqsClient()) {
-            String queueUrl = EmbeddedServers.createQueue(sqs, QUEUE, 30);
-            String dlqUrl = EmbeddedServers.createQueue(sqs, DEAD_LETTER_QUEUE, 30);
+            String queueUrl = EmbeddedServers.createQueue(sqs, queue, 30);
+            String dlqUrl = EmbeddedServers.createQueue(sqs, deadLetterQueue, 30);
             List<String> messages = new ArrayList<>(SampleLogins.generate(LOGINS, 42));
             messages.addAll(SampleLogins.BAD);
             SqsQueues.send(sqs, queueUrl, messages);
             out.printf("demo: sent %d messages to %s (%d logins, %d bad on purpose)%n",
-                    messages.size(), QUEUE, LOGINS, SampleLogins.BAD.size());
+                    messages.size(), queue, LOGINS, SampleLogins.BAD.size());
 
-            Properties settings = servers.pipelineProperties();
-            settings.setProperty("sqs.queue", QUEUE);
-            settings.setProperty("sqs.dead-letter-queue", DEAD_LETTER_QUEUE);
-            settings.setProperty("pii.masking.secret", DEMO_MASKING_KEY);
-            settings.setProperty("log.level", logLevel);
-            // a drain-and-exit run: no long poll for the stop to wait out
-            settings.setProperty("sqs.wait-time-seconds", "0");
             long started = System.nanoTime();
             long rows;
             int deadLetters;
             try (Connection db = DriverManager.getConnection(servers.jdbcUrl(), servers.dbUser(), servers.dbPassword());
-                 LoginEtl.Running pipeline = LoginEtl.start(settings)) {
+                 LoginEtl.Running pipeline = LoginEtl.start(PROFILE, servers.pipelineProperties())) {
                 long deadline = System.nanoTime() + 120_000_000_000L;
                 do {
                     Thread.sleep(200);
@@ -81,7 +74,7 @@ public final class DemoCommand {
             }
             double seconds = (System.nanoTime() - started) / 1e9;
             try (Connection db = DriverManager.getConnection(servers.jdbcUrl(), servers.dbUser(), servers.dbPassword())) {
-                printSummary(db, sqs, queueUrl, dlqUrl, messages.size(), seconds);
+                printSummary(db, sqs, queueUrl, dlqUrl, deadLetterQueue, messages.size(), seconds);
                 rows = count(db, "SELECT count(*) FROM user_logins");
             }
             deadLetters = SqsQueues.count(sqs, dlqUrl);
@@ -93,7 +86,8 @@ public final class DemoCommand {
         }
     }
 
-    private void printSummary(Connection db, SqsClient sqs, String queueUrl, String dlqUrl, int sent, double seconds)
+    private void printSummary(Connection db, SqsClient sqs, String queueUrl, String dlqUrl, String deadLetterQueue, int sent,
+            double seconds)
             throws SQLException {
         out.println();
         out.println("==== login-etl demo summary ====");
@@ -103,7 +97,7 @@ public final class DemoCommand {
         out.printf("left on the source queue %d%n", SqsQueues.count(sqs, queueUrl));
         Map<String, Integer> reasons = deadLetterReasons(sqs, dlqUrl);
         out.printf("dead letters             %d   (queue %s, original body kept for replay)%n",
-                reasons.values().stream().mapToInt(Integer::intValue).sum(), DEAD_LETTER_QUEUE);
+                reasons.values().stream().mapToInt(Integer::intValue).sum(), deadLetterQueue);
         reasons.forEach((reason, n) -> out.printf("    %3d x %s%n", n, reason));
         out.printf("time                     %.1f s from pipeline start to drained%n", seconds);
         out.println();

@@ -3,7 +3,6 @@ package io.loginetl;
 import java.util.Arrays;
 import java.util.List;
 
-import io.loginetl.vault.VaultCommands;
 import org.apache.camel.main.Main;
 import sun.misc.Signal;
 

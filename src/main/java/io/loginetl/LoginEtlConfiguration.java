@@ -1,10 +1,8 @@
 package io.loginetl;
 
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.loginetl.db.UserLoginsTable;
 import io.loginetl.db.WrittenMessages;
@@ -13,11 +11,11 @@ import io.loginetl.mapping.LoginJson;
 import io.loginetl.mapping.MessageSizeLimit;
 import io.loginetl.mapping.LoginMapper;
 import io.loginetl.masking.PiiMasker;
+import io.loginetl.metrics.PipelineStats;
 import io.loginetl.routes.ConsumptionGate;
 import io.loginetl.routes.DeadLetterFit;
 import io.loginetl.sqs.SqsBatchDeleter;
 import io.loginetl.sqs.SqsPollStrategy;
-import io.loginetl.vault.VaultKeys;
 import io.loginetl.sqs.SqsClients;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -111,8 +109,8 @@ public class LoginEtlConfiguration implements CamelConfiguration {
         StartupChecks.requirePositive("message.max-bytes", messageMaxBytes);
         StartupChecks.requirePositive("message.max-receives", messageMaxReceives);
         StartupChecks.requirePositive("batch.max-bytes", batchMaxBytes);
-        PiiMasker masker = masker();
-        HikariDataSource dataSource = dataSource();
+        PiiMasker masker = PipelineBeans.masker(maskingKey, vaultKey);
+        HikariDataSource dataSource = PipelineBeans.dataSource(dbUrl, dbUser, dbPassword, dbPoolSize, dbConnectionTimeout);
         SqsClient sqs = null;
         StartupChecks.SourceQueue source;
         UserLoginsTable table;
@@ -211,65 +209,5 @@ public class LoginEtlConfiguration implements CamelConfiguration {
                             + "batch still being retried will be delivered again (no second row, but wasted work)",
                     visibilityTimeoutSeconds, (budget + 999) / 1000);
         }
-    }
-
-    private PiiMasker masker() {
-        if (maskingKey.isBlank()) {
-            throw new ConfigurationException("PII_MASKING_KEY",
-                    "is not set: the pipeline refuses to run without a masking secret of at least 32 bytes "
-                            + "(for example: export PII_MASKING_KEY=$(openssl rand -base64 32))");
-        }
-        byte[] key = maskingKey.getBytes(StandardCharsets.UTF_8);
-        if (key.length < PiiMasker.MIN_KEY_BYTES) {
-            throw new ConfigurationException("PII_MASKING_KEY",
-                    "has " + key.length + " bytes; it needs at least " + PiiMasker.MIN_KEY_BYTES);
-        }
-        return new PiiMasker(key, vaultKeys());
-    }
-
-    private VaultKeys vaultKeys() {
-        var log = org.slf4j.LoggerFactory.getLogger(LoginEtlConfiguration.class);
-        if (vaultKey.isBlank()) {
-            log.warn("PII_VAULT_KEY is not set: no vault is kept, so the originals of masked values cannot be recovered later");
-            return null;
-        }
-        try {
-            VaultKeys keys = VaultKeys.parse(vaultKey);
-            log.info("vault on: originals are kept encrypted under vault key {}", keys.newestId());
-            return keys;
-        } catch (IllegalArgumentException e) {
-            throw new ConfigurationException("PII_VAULT_KEY", e.getMessage());
-        }
-    }
-
-    private HikariDataSource dataSource() {
-        if (dbUrl.isBlank()) {
-            throw new ConfigurationException("DB_URL",
-                    "is not set: give the JDBC URL of the target PostgreSQL, e.g. jdbc:postgresql://localhost:5432/postgres");
-        }
-        StartupChecks.checkDbUrl(dbUrl);
-        HikariConfig config = new HikariConfig();
-        config.setPoolName("login-etl");
-        config.setJdbcUrl(dbUrl);
-        // named, not found through DriverManager: under `camel run` the driver comes with --dep into a child
-        // class loader, whose drivers DriverManager neither registers nor lets HikariCP see
-        config.setDriverClassName("org.postgresql.Driver");
-        if (!dbUser.isBlank()) {
-            config.setUsername(dbUser);
-        }
-        if (!dbPassword.isBlank()) {
-            config.setPassword(dbPassword);
-        }
-        config.setMaximumPoolSize(dbPoolSize);
-        config.setConnectionTimeout(dbConnectionTimeout);
-        // the pool must not fail the start: the table check below reports an unreachable database in one line
-        config.setInitializationFailTimeout(-1);
-        // a database that stops answering without refusing must fail a write, not hang it: the retry and the
-        // pause depend on an exception
-        config.addDataSourceProperty("tcpKeepAlive", "true");
-        config.addDataSourceProperty("socketTimeout", "60");
-        config.addDataSourceProperty("options", "-c statement_timeout=30000");
-        config.addDataSourceProperty("ApplicationName", "login-etl");
-        return new HikariDataSource(config);
     }
 }

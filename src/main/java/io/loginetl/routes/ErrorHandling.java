@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import io.loginetl.PipelineStats;
+import io.loginetl.metrics.PipelineStats;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.loginetl.db.SqlErrors;
 import io.loginetl.mapping.DeadLetterReason;

@@ -2,7 +2,7 @@ package io.loginetl.sqs;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import io.loginetl.PipelineStats;
+import io.loginetl.metrics.PipelineStats;
 import org.apache.camel.Consumer;
 import org.apache.camel.Endpoint;
 import org.apache.camel.spi.PollingConsumerPollStrategy;

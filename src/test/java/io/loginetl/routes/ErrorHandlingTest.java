@@ -15,7 +15,7 @@ import java.util.Properties;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
-import io.loginetl.PipelineStats;
+import io.loginetl.metrics.PipelineStats;
 import io.loginetl.mapping.InvalidLoginException;
 import org.apache.camel.Exchange;
 import org.apache.camel.RoutesBuilder;

@@ -3,11 +3,8 @@ package io.loginetl.bench;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.StringReader;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -16,16 +13,13 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 
+import io.loginetl.LoginEtl;
 import io.loginetl.demo.EmbeddedServers;
 import io.loginetl.demo.SampleLogins;
-import io.loginetl.sqs.SqsClients;
 import io.loginetl.demo.SqsQueues;
 import org.postgresql.PGConnection;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -55,11 +49,11 @@ public final class BenchCommand {
     }
 
     public int run(String[] args) throws Exception {
-        Options options = Options.parse(args);
+        BenchOptions options = BenchOptions.parse(args);
         String dbUrl = System.getenv("DB_URL");
         EmbeddedServers embedded = dbUrl == null || dbUrl.isBlank() ? EmbeddedServers.start() : null;
         try {
-            Servers servers = embedded != null ? Servers.of(embedded) : Servers.fromEnvironment();
+            BenchServers servers = embedded != null ? BenchServers.of(embedded) : BenchServers.fromEnvironment();
             return bench(servers, options);
         } finally {
             if (embedded != null) {
@@ -68,45 +62,15 @@ public final class BenchCommand {
         }
     }
 
-    /** {@code bench [--messages N] [--consumers C] [--jvm "OPTIONS"] [--latency-seconds S]}. */
-    record Options(int messages, int consumers, List<String> jvm, int latencySeconds) {
-
-        static Options parse(String[] args) {
-            int messages = 200_000;
-            int consumers = 2;
-            String jvm = "-Xmx256m";
-            int latencySeconds = 20;
-            for (int i = 1; i < args.length; i++) {
-                if (i + 1 >= args.length) {
-                    throw new IllegalArgumentException("bench: " + args[i] + " needs a value");
-                }
-                String value = args[i + 1].replace("_", "");
-                switch (args[i]) {
-                    case "--messages" -> messages = Integer.parseInt(value);
-                    case "--consumers" -> consumers = Integer.parseInt(value);
-                    case "--jvm" -> jvm = args[i + 1];
-                    case "--latency-seconds" -> latencySeconds = Integer.parseInt(value);
-                    default -> throw new IllegalArgumentException(
-                            "bench takes [--messages N] [--consumers C] [--jvm \"OPTIONS\"] [--latency-seconds S], not " + args[i]);
-                }
-                i++;
-            }
-            if (messages < 1 || consumers < 1 || latencySeconds < 1) {
-                throw new IllegalArgumentException("bench: --messages, --consumers and --latency-seconds must be at least 1");
-            }
-            return new Options(messages, consumers, jvm.isBlank() ? List.of() : List.of(jvm.trim().split("\\s+")), latencySeconds);
-        }
-    }
-
-    private int bench(Servers servers, Options o) throws Exception {
+    private int bench(BenchServers servers, BenchOptions o) throws Exception {
         int messages = o.messages();
         out.printf("bench: %,d messages, %s servers, %d consumers, pipeline and drain JVMs with [%s], run %s%n", messages,
-                servers.embedded ? "embedded" : "configured", o.consumers(), String.join(" ", o.jvm()), runId);
+                servers.embedded() ? "embedded" : "configured", o.consumers(), String.join(" ", o.jvm()), runId);
         try (SqsClient sqs = servers.sqs()) {
             String queue = EmbeddedServers.createQueue(sqs, runId, 300);
             String deadLetters = EmbeddedServers.createQueue(sqs, runId + "-dlq", 300);
-            String schemaUrl = withSchema(servers.dbUrl, runId);
-            try (Connection c = servers.connect(servers.dbUrl); Statement s = c.createStatement()) {
+            String schemaUrl = withSchema(servers.dbUrl(), runId);
+            try (Connection c = servers.connect(servers.dbUrl()); Statement s = c.createStatement()) {
                 s.execute("CREATE SCHEMA " + runId);
             }
             try {
@@ -117,7 +81,7 @@ public final class BenchCommand {
 
                 int roundSize = Math.min(WARM_UP_ROUND, Math.max(1_000, messages / 4));
                 ServerWarmUp.Result warm = ServerWarmUp.run(sqs, runId + "-warmup", o.consumers(), roundSize,
-                        servers.embedded, (url, round) -> load(sqs, url, round));
+                        servers.embedded(), (url, round) -> load(sqs, url, round));
                 out.println("warm-up         " + warm.describe());
 
                 Map<String, String> env = new HashMap<>(servers.environment());
@@ -170,7 +134,7 @@ public final class BenchCommand {
             } finally {
                 sqs.deleteQueue(b -> b.queueUrl(queue));
                 sqs.deleteQueue(b -> b.queueUrl(deadLetters));
-                try (Connection c = servers.connect(servers.dbUrl); Statement s = c.createStatement()) {
+                try (Connection c = servers.connect(servers.dbUrl()); Statement s = c.createStatement()) {
                     s.execute("DROP SCHEMA " + runId + " CASCADE");
                 }
             }
@@ -182,7 +146,7 @@ public final class BenchCommand {
     }
 
     /** The bare drain in a JVM of its own with the pipeline's JVM options; messages per second after its first batch. */
-    private static double bareDrain(Servers servers, Options o, String queue, int messages) throws Exception {
+    private static double bareDrain(BenchServers servers, BenchOptions o, String queue, int messages) throws Exception {
         String[] f = ChildJvm.result(o.jvm(), servers.environment(), Duration.ofSeconds(600 + messages / 100), "drained ",
                 BareDrain.class.getName(), queue, Integer.toString(messages), Integer.toString(o.consumers()));
         long drained = Long.parseLong(f[1]);
@@ -191,7 +155,7 @@ public final class BenchCommand {
     }
 
     /** The naive loop in a JVM of its own with the same options, on the run's queue and schema. */
-    private static double naive(Servers servers, Options o, String queue, String schemaUrl, int warmUp, int messages)
+    private static double naive(BenchServers servers, BenchOptions o, String queue, String schemaUrl, int warmUp, int messages)
             throws Exception {
         Map<String, String> env = new HashMap<>(servers.environment());
         env.put("DB_URL", schemaUrl);
@@ -203,26 +167,14 @@ public final class BenchCommand {
 
     /**
      * batch.timeout of the configuration the pipeline reads, in seconds: a {@code -Dbatch.timeout=} among the JVM
-     * options, else the working directory's application.properties, else the packaged one.
+     * options, else the settings as the pipeline resolves them.
      */
     private static double batchTimeoutSeconds(List<String> jvmOptions) {
-        Properties p = new Properties();
-        for (String option : jvmOptions) {
-            if (option.startsWith("-Dbatch.timeout=")) {
-                p.setProperty("batch.timeout", option.substring("-Dbatch.timeout=".length()));
-            }
-        }
-        try (var in = Files.isRegularFile(Path.of("application.properties"))
-                ? Files.newInputStream(Path.of("application.properties"))
-                : BenchCommand.class.getResourceAsStream("/" + io.loginetl.LoginEtl.PACKAGED_SETTINGS)) {
-            if (in != null && !p.containsKey("batch.timeout")) {
-                p.load(in);
-            }
-        } catch (IOException e) {
-            // the default below
-        }
+        String value = jvmOptions.stream().filter(o -> o.startsWith("-Dbatch.timeout=")).reduce((a, b) -> b)
+                .map(o -> o.substring("-Dbatch.timeout=".length()))
+                .orElseGet(() -> LoginEtl.settings(null, "batch.timeout").get("batch.timeout"));
         try {
-            return Long.parseLong(p.getProperty("batch.timeout", "1000").trim()) / 1000.0;
+            return Long.parseLong(value.trim()) / 1000.0;
         } catch (NumberFormatException e) {
             return 1.0;
         }
@@ -279,37 +231,5 @@ public final class BenchCommand {
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
         return java.util.HexFormat.of().formatHex(key);
-    }
-
-    /**
-     * Where the bench runs: the embedded servers, or those the environment names. {@link #environment} is what a
-     * JVM started by the bench needs on top of the bench's own environment to reach them.
-     */
-    private record Servers(boolean embedded, String dbUrl, String dbUser, String dbPassword, Map<String, String> environment,
-            java.util.function.Supplier<SqsClient> sqsFactory) {
-
-        static Servers of(EmbeddedServers s) {
-            return new Servers(true, s.jdbcUrl(), s.dbUser(), s.dbPassword(), Map.of(
-                    "SQS_ENDPOINT", s.sqsEndpoint(), "AWS_REGION", EmbeddedServers.REGION,
-                    "AWS_ACCESS_KEY_ID", EmbeddedServers.ACCESS_KEY, "AWS_SECRET_ACCESS_KEY", EmbeddedServers.SECRET_KEY,
-                    "DB_URL", s.jdbcUrl(), "DB_USER", s.dbUser(), "DB_PASSWORD", s.dbPassword()), s::newSqsClient);
-        }
-
-        static Servers fromEnvironment() {
-            return new Servers(false, env("DB_URL"), env("DB_USER"), env("DB_PASSWORD"), Map.of(), SqsClients::fromEnvironment);
-        }
-
-        private static String env(String name) {
-            String value = System.getenv(name);
-            return value == null ? "" : value;
-        }
-
-        SqsClient sqs() {
-            return sqsFactory.get();
-        }
-
-        Connection connect(String url) throws SQLException {
-            return DriverManager.getConnection(url, dbUser.isBlank() ? null : dbUser, dbPassword.isBlank() ? null : dbPassword);
-        }
     }
 }

@@ -39,7 +39,7 @@ final class PipelineRun {
     private static final int PACED_SENDERS = 4;
 
     private final PrintStream out;
-    private final BenchCommand.Options options;
+    private final BenchOptions options;
     private final Map<String, String> env;
     private final Database database;
     private final int port = EmbeddedServers.freePort();
@@ -51,7 +51,7 @@ final class PipelineRun {
     double p99 = Double.NaN;
 
     /** {@code env}: what the pipeline's JVM needs on top of the bench's environment (servers, queue, schema, key). */
-    PipelineRun(PrintStream out, BenchCommand.Options options, Map<String, String> env, Database database) {
+    PipelineRun(PrintStream out, BenchOptions options, Map<String, String> env, Database database) {
         this.out = out;
         this.options = options;
         this.env = env;

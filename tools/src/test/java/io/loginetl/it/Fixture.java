@@ -12,8 +12,10 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 
+import io.loginetl.LoginEtl;
 import io.loginetl.demo.EmbeddedServers;
 import io.loginetl.demo.SqsQueues;
+import io.loginetl.metrics.PipelineStats;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
@@ -143,5 +145,14 @@ final class Fixture implements AutoCloseable {
     @Override
     public void close() {
         sqs.close();
+    }
+
+    /** The counters of a running pipeline. */
+    static PipelineStats stats(LoginEtl.Running pipeline) {
+        PipelineStats stats = pipeline.context().getRegistry().lookupByNameAndType("pipelineStats", PipelineStats.class);
+        if (stats == null) {
+            throw new AssertionError("no pipelineStats in the registry");
+        }
+        return stats;
     }
 }

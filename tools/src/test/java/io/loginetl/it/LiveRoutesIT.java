@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Properties;
 
 import io.loginetl.LoginEtl;
-import io.loginetl.PipelineStats;
+import io.loginetl.metrics.PipelineStats;
 import io.loginetl.routes.ErrorHandling;
 import org.apache.camel.Route;
 import org.apache.camel.ServiceStatus;

@@ -5,8 +5,6 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -23,14 +21,10 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-import io.loginetl.ConfigurationException;
 import io.loginetl.LoginEtl;
-import io.loginetl.PipelineStats;
 import io.loginetl.mapping.AppVersion;
 import io.loginetl.masking.PiiMasker;
-import io.loginetl.routes.ConsumptionGate;
 import io.loginetl.routes.ErrorHandling;
-import io.loginetl.sqs.SqsPollStrategy;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sqs.model.Message;
 
@@ -118,7 +112,7 @@ class PipelineIT {
                 ids = f.send(bodies);
                 await().atMost(60, SECONDS).until(() -> f.rows() == good.size()
                         && f.onQueue(f.deadLetterQueueUrl) == bad.size() && f.onQueue(f.queueUrl) == 0);
-                assertEquals(bad.size(), stats(pipeline).deadLetters());
+                assertEquals(bad.size(), Fixture.stats(pipeline).deadLetters());
             }
             Map<String, String> idByBody = new HashMap<>();
             for (int i = 0; i < bodies.size(); i++) {
@@ -176,7 +170,7 @@ class PipelineIT {
             try (LoginEtl.Running pipeline = LoginEtl.start(settings)) {
                 f.send(logins);
                 await().atMost(90, SECONDS).until(() -> f.onQueue(f.queueUrl) == 0 && f.rows() == logins.size());
-                assertTrue(stats(pipeline).duplicatesSkipped() > 0, "no redelivery happened: the test proved nothing");
+                assertTrue(Fixture.stats(pipeline).duplicatesSkipped() > 0, "no redelivery happened: the test proved nothing");
             }
             List<String> users = f.allRows().stream().map(r -> r.get("user_id")).toList();
             assertEquals(logins.size(), users.size());
@@ -240,178 +234,6 @@ class PipelineIT {
             assertEquals(java.util.Arrays.asList("2.3.0", "0.96", "3.7", "2.3.0-beta", null),
                     f.allRows().stream().map(r -> r.get("app_version")).toList());
         }
-    }
-
-    @Test
-    void messagesStayOnTheQueueUntilTheirRowsAreCommittedAndADatabaseOutageIsNeverDeadLettered() throws Exception {
-        try (Fixture f = new Fixture(15)) {
-            Properties settings = f.settings();
-            settings.setProperty("sqs.visibility-timeout", "15");
-            settings.setProperty("db.retry.max-redeliveries", "1");
-            settings.setProperty("db.retry.initial-delay", "100");
-            settings.setProperty("db.connection-timeout", "1000");
-            List<String> logins = new ArrayList<>(Fixture.logins("u", 30));
-            try (LoginEtl.Running pipeline = LoginEtl.start(settings)) {
-                f.servers.stopPostgres();
-                try {
-                    f.send(logins);
-                    // the batches were aggregated, their insert failed for good (retries exhausted) ...
-                    await().atMost(60, SECONDS).until(() -> stats(pipeline).written() == 0
-                            && stats(pipeline).deadLetters() == 0 && batchesHeldBack(pipeline) > 0);
-                    // ... every message is still on the queue, and polling has stopped
-                    assertEquals(logins.size(), f.onQueue(f.queueUrl));
-                    assertTrue(gate(pipeline).isClosed());
-                } finally {
-                    f.servers.startPostgres();
-                }
-                // SQS delivers them again after the visibility timeout, and this time they are written
-                await().atMost(90, SECONDS).until(() -> f.rows() == logins.size() && f.onQueue(f.queueUrl) == 0);
-            }
-            assertEquals(logins.size(), f.allRows().stream().map(r -> r.get("user_id")).distinct().count());
-            assertTrue(f.drainDeadLetters().isEmpty(), "a database outage must never dead-letter");
-        }
-    }
-
-    @Test
-    void aDatabaseOutageMidRunPausesPollingAndEveryMessageIsWrittenExactlyOnceAfterwards() throws Exception {
-        try (Fixture f = new Fixture(10)) {
-            Properties settings = f.settings();
-            settings.setProperty("sqs.visibility-timeout", "10");
-            settings.setProperty("db.retry.max-redeliveries", "2");
-            settings.setProperty("db.retry.initial-delay", "200");
-            settings.setProperty("db.connection-timeout", "1000");
-            List<String> logins = new ArrayList<>(Fixture.logins("u", 3000));
-            f.send(logins);
-            try (LoginEtl.Running pipeline = LoginEtl.start(settings)) {
-                await().atMost(60, SECONDS).until(() -> f.rows() >= 300);
-                f.servers.stopPostgres();
-                try {
-                    await().atMost(60, SECONDS).until(() -> gate(pipeline).isClosed());
-                    Thread.sleep(15_000); // the outage itself: fifteen seconds without a database
-                    assertTrue(gate(pipeline).isClosed(), "polling resumed while the database was down");
-                } finally {
-                    f.servers.startPostgres();
-                }
-                await().atMost(120, SECONDS).until(() -> !gate(pipeline).isClosed());
-                await().atMost(120, SECONDS).until(() -> f.rows() == logins.size() && f.onQueue(f.queueUrl) == 0);
-            }
-            assertEquals(logins.size(), distinctUsers(f));
-            assertTrue(f.drainDeadLetters().isEmpty(), "a database outage must never dead-letter");
-        }
-    }
-
-    @Test
-    void whileSqsIsUnreachableThePipelineWaitsAndThenContinues() throws Exception {
-        try (Fixture f = new Fixture(5); TcpProxy proxy = new TcpProxy(java.net.URI.create(f.servers.sqsEndpoint()).getPort())) {
-            Properties settings = f.settings();
-            settings.setProperty("sqs.endpoint", "http://127.0.0.1:" + proxy.port());
-            // a receive cut mid-flight leaves its messages invisible until this runs out
-            settings.setProperty("sqs.visibility-timeout", "5");
-            List<String> first = Fixture.logins("a", 50);
-            List<String> second = Fixture.logins("b", 50);
-            try (LoginEtl.Running pipeline = LoginEtl.start(settings)) {
-                f.send(first);
-                await().atMost(60, SECONDS).until(() -> f.rows() == first.size() && f.onQueue(f.queueUrl) == 0);
-                proxy.cut();
-                SqsPollStrategy polling = pipeline.context().getRegistry().lookupByNameAndType("sqsPollStrategy", SqsPollStrategy.class);
-                await().atMost(60, SECONDS).until(polling::isFailing);
-                f.send(second); // straight to the server: the pipeline cannot see them
-                assertEquals(first.size(), f.rows());
-                proxy.restore();
-                await().atMost(90, SECONDS).until(() -> f.rows() == first.size() + second.size() && f.onQueue(f.queueUrl) == 0);
-                assertTrue(!polling.isFailing());
-            }
-            assertEquals(first.size() + second.size(), distinctUsers(f));
-            assertTrue(f.drainDeadLetters().isEmpty());
-        }
-    }
-
-    @Test
-    void refusesToStartWithoutAMaskingKeyOfAtLeast32Bytes() throws Exception {
-        try (Fixture f = new Fixture()) {
-            Properties settings = f.settings();
-            settings.setProperty("pii.masking.secret", "");
-            assertEquals("PII_MASKING_KEY", configurationError(settings).setting());
-            settings.setProperty("pii.masking.secret", "x".repeat(31));
-            ConfigurationException e = configurationError(settings);
-            assertEquals("PII_MASKING_KEY has 31 bytes; it needs at least 32", e.getMessage());
-        }
-    }
-
-    @Test
-    void namesDbUrlWhenItIsMissingOrTheDatabaseCannotBeReached() throws Exception {
-        try (Fixture f = new Fixture()) {
-            Properties settings = f.settings();
-            settings.setProperty("db.url", "");
-            assertEquals("DB_URL", configurationError(settings).setting());
-            settings.setProperty("db.url", "jdbc:postgresql://127.0.0.1:1/nowhere");
-            settings.setProperty("db.connection-timeout", "1000");
-            ConfigurationException e = configurationError(settings);
-            assertEquals("DB_URL", e.setting());
-            // the driver's cause, not the pool's "Connection is not available, request timed out after ..."
-            assertTrue(e.getMessage().startsWith("DB_URL cannot be used: Connection to 127.0.0.1:1 refused"), e.getMessage());
-            assertTrue(e.getMessage().endsWith("(ConnectException: Connection refused) (SQLState 08001)"), e.getMessage());
-            // the server refuses the user (SQLState class 28): the credentials are the setting to fix, not the URL
-            settings.setProperty("db.url", f.jdbcUrl);
-            settings.setProperty("db.user", "no_such_role");
-            ConfigurationException user = configurationError(settings);
-            assertEquals("DB_USER", user.setting());
-            assertTrue(user.getMessage().startsWith("DB_USER (with DB_PASSWORD) is refused by the database at DB_URL: "
-                    + "FATAL: role \"no_such_role\" does not exist"), user.getMessage());
-            settings.setProperty("db.user", f.servers.dbUser());
-            // a password in the URL would be printed by Camel's startup summary: refused before anything is printed
-            settings.setProperty("db.url", f.jdbcUrl + "?user=postgres&Password=hunter2-in-the-url");
-            ConfigurationException inUrl = configurationError(settings);
-            assertEquals("DB_URL", inUrl.setting());
-            assertTrue(inUrl.getMessage().contains("carries a password"), inUrl.getMessage());
-            assertFalse(inUrl.getMessage().contains("hunter2"), inUrl.getMessage());
-        }
-    }
-
-    @Test
-    void namesTheSqsSettingActuallyGivenAndTheRealCauseWhenAQueueCannotBeFound() throws Exception {
-        try (Fixture f = new Fixture()) {
-            Properties settings = f.settings();
-            settings.setProperty("sqs.queue", "no-such-queue");
-            ConfigurationException missing = configurationError(settings);
-            assertEquals("SQS_QUEUE names queue 'no-such-queue', which does not exist at SQS_ENDPOINT "
-                    + f.servers.sqsEndpoint(), missing.getMessage());
-
-            settings.setProperty("sqs.endpoint", "http://127.0.0.1:1");
-            ConfigurationException refused = configurationError(settings);
-            assertEquals("SQS_ENDPOINT", refused.setting());
-            assertTrue(refused.getMessage().startsWith("SQS_ENDPOINT is http://127.0.0.1:1, where SQS cannot be reached to "
-                    + "look up SQS_QUEUE 'no-such-queue': ConnectException"), refused.getMessage());
-            assertTrue(refused.getMessage().contains("Connection refused"), refused.getMessage());
-        }
-    }
-
-    private static ConfigurationException configurationError(Properties settings) {
-        Exception e = assertThrows(Exception.class, () -> LoginEtl.start(settings).close());
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof ConfigurationException c) {
-                return c;
-            }
-        }
-        throw new AssertionError("not a configuration error", e);
-    }
-
-    private static PipelineStats stats(LoginEtl.Running pipeline) {
-        PipelineStats stats = pipeline.context().getRegistry().lookupByNameAndType("pipelineStats", PipelineStats.class);
-        assertNotNull(stats);
-        return stats;
-    }
-
-    private static ConsumptionGate gate(LoginEtl.Running pipeline) {
-        return pipeline.context().getRegistry().lookupByNameAndType("consumptionGate", ConsumptionGate.class);
-    }
-
-    private static long distinctUsers(Fixture f) throws java.sql.SQLException {
-        return f.allRows().stream().map(r -> r.get("user_id")).distinct().count();
-    }
-
-    private static long batchesHeldBack(LoginEtl.Running pipeline) {
-        return stats(pipeline).batchesHeldBack();
     }
 
     private static Map<String, String> row(String userId, String deviceType, String ip, String deviceId, String locale,

@@ -1,4 +1,4 @@
-package io.loginetl;
+package io.loginetl.metrics;
 
 import java.time.Duration;
 import java.util.List;

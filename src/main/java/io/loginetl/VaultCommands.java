@@ -1,4 +1,4 @@
-package io.loginetl.vault;
+package io.loginetl;
 
 import java.io.PrintStream;
 import java.security.GeneralSecurityException;
@@ -13,8 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 
-import io.loginetl.ConfigurationException;
-import io.loginetl.LoginEtl;
+import io.loginetl.vault.VaultKeys;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.core.config.Configurator;
 
@@ -236,7 +235,7 @@ public final class VaultCommands {
         if (url.isBlank()) {
             throw new ConfigurationException("DB_URL", "is not set: give the JDBC URL of the PostgreSQL that holds the vault");
         }
-        io.loginetl.StartupChecks.checkDbUrl(url);
+        StartupChecks.checkDbUrl(url);
         try {
             Connection c = DriverManager.getConnection(url, blankToNull(settings.get("db.user")), blankToNull(settings.get("db.password")));
             try (var s = c.createStatement()) {

@@ -1,4 +1,4 @@
-package io.loginetl.vault;
+package io.loginetl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,0 +1,33 @@
+package io.loginetl.bench;
+
+import java.util.List;
+
+/** {@code bench [--messages N] [--consumers C] [--jvm "OPTIONS"] [--latency-seconds S]}. */
+record BenchOptions(int messages, int consumers, List<String> jvm, int latencySeconds) {
+
+    static BenchOptions parse(String[] args) {
+        int messages = 200_000;
+        int consumers = 2;
+        String jvm = "-Xmx256m";
+        int latencySeconds = 20;
+        for (int i = 1; i < args.length; i++) {
+            if (i + 1 >= args.length) {
+                throw new IllegalArgumentException("bench: " + args[i] + " needs a value");
+            }
+            String value = args[i + 1].replace("_", "");
+            switch (args[i]) {
+                case "--messages" -> messages = Integer.parseInt(value);
+                case "--consumers" -> consumers = Integer.parseInt(value);
+                case "--jvm" -> jvm = args[i + 1];
+                case "--latency-seconds" -> latencySeconds = Integer.parseInt(value);
+                default -> throw new IllegalArgumentException(
+                        "bench takes [--messages N] [--consumers C] [--jvm \"OPTIONS\"] [--latency-seconds S], not " + args[i]);
+            }
+            i++;
+        }
+        if (messages < 1 || consumers < 1 || latencySeconds < 1) {
+            throw new IllegalArgumentException("bench: --messages, --consumers and --latency-seconds must be at least 1");
+        }
+        return new BenchOptions(messages, consumers, jvm.isBlank() ? List.of() : List.of(jvm.trim().split("\\s+")), latencySeconds);
+    }
+}

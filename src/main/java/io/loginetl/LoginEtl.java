@@ -61,8 +61,12 @@ public final class LoginEtl {
      * for a command that runs no routes: {@code recover}, {@code forget}, {@code rekey}, the demo before it starts.
      */
     public static Map<String, String> settings(String profile, String... keys) {
+        if (profile == null) {
+            // as camel-main finds it when no code names one
+            profile = System.getProperty("camel.main.profile", System.getenv("CAMEL_MAIN_PROFILE"));
+        }
         // the first location holding a key wins; camel-main puts the profile's first, as here
-        String locations = profile == null ? SETTINGS
+        String locations = profile == null || profile.isBlank() ? SETTINGS
                 : "classpath:application-" + profile + ".properties;optional=true," + SETTINGS;
         // a context never started (nothing to stop): its properties component alone, as camel-main's reads them
         PropertiesComponent properties = new DefaultCamelContext(false).getPropertiesComponent();

@@ -8,26 +8,28 @@ import io.loginetl.db.UserLoginsTable;
 import io.loginetl.db.WrittenMessages;
 import io.loginetl.mapping.JsonFlattener;
 import io.loginetl.mapping.LoginJson;
-import io.loginetl.mapping.MessageSizeLimit;
 import io.loginetl.mapping.LoginMapper;
+import io.loginetl.mapping.MessageSizeLimit;
 import io.loginetl.masking.PiiMasker;
 import io.loginetl.metrics.PipelineStats;
 import io.loginetl.routes.ConsumptionGate;
 import io.loginetl.routes.DeadLetterFit;
 import io.loginetl.sqs.SqsBatchDeleter;
-import io.loginetl.sqs.SqsPollStrategy;
 import io.loginetl.sqs.SqsClients;
+import io.loginetl.sqs.SqsPollStrategy;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
-import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
 import org.apache.camel.builder.ThreadPoolBuilder;
+import org.apache.camel.component.jackson.JacksonDataFormat;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.service.ServiceSupport;
+import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
@@ -83,8 +85,6 @@ public class LoginEtlConfiguration implements CamelConfiguration {
     long retryInitialDelayMs;
     @PropertyInject("db.retry.max-delay")
     long retryMaxDelayMs;
-    @PropertyInject("message.max-bytes")
-    int messageMaxBytes;
     @PropertyInject("message.max-receives")
     int messageMaxReceives;
     @PropertyInject("batch.max-bytes")
@@ -99,6 +99,29 @@ public class LoginEtlConfiguration implements CamelConfiguration {
     /** Embedded in another application (LoginEtlTemplate): its logging is its own, leave it alone. */
     boolean embedded;
 
+    // The route's first steps: beans that need nothing but their settings, bound by Camel before configure() runs.
+    // Those below need an order (logging first, then the secrets, the pool, SQS) and close what they opened when a
+    // later check fails, so configure() makes them.
+
+    /** The size limit, the ingest route's first step ({@code message.max-bytes}). */
+    @BindToRegistry("messageSizeLimit")
+    public MessageSizeLimit messageSizeLimit(@PropertyInject("message.max-bytes") int maxBytes) {
+        StartupChecks.requirePositive("message.max-bytes", maxBytes);
+        return new MessageSizeLimit(maxBytes);
+    }
+
+    /** How the route reads a body as JSON: limits and strictness ({@link LoginJson}). */
+    @BindToRegistry("loginJson")
+    public JacksonDataFormat loginJson() {
+        return LoginJson.dataFormat();
+    }
+
+    /** Nested objects to dotted keys, arrays to indexes. */
+    @BindToRegistry("jsonFlattener")
+    public JsonFlattener jsonFlattener() {
+        return new JsonFlattener();
+    }
+
     @Override
     public void configure(CamelContext context) throws Exception {
         if (!embedded) {
@@ -106,7 +129,6 @@ public class LoginEtlConfiguration implements CamelConfiguration {
             LogSettings.applyLevel(logLevel);
         }
         warnIfVisibilityTimeoutIsShort();
-        StartupChecks.requirePositive("message.max-bytes", messageMaxBytes);
         StartupChecks.requirePositive("message.max-receives", messageMaxReceives);
         StartupChecks.requirePositive("batch.max-bytes", batchMaxBytes);
         PiiMasker masker = PipelineBeans.masker(maskingKey, vaultKey);
@@ -162,9 +184,6 @@ public class LoginEtlConfiguration implements CamelConfiguration {
         Registry registry = context.getRegistry();
         registry.bind("sqsClient", client);
         registry.bind("loginDataSource", dataSource);
-        registry.bind("messageSizeLimit", new MessageSizeLimit(messageMaxBytes));
-        registry.bind("loginJson", LoginJson.dataFormat());
-        registry.bind("jsonFlattener", new JsonFlattener());
         registry.bind("userLoginsTable", table);
         registry.bind("loginMapper", new LoginMapper(table));
         registry.bind("piiMasker", masker);

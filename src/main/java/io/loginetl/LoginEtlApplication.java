@@ -14,10 +14,11 @@ import sun.misc.Signal;
 public final class LoginEtlApplication {
 
     static final String USAGE = """
-            usage: java -jar login-etl.jar [--help | recover MASKED... | forget MASKED... | rekey] [--reason TEXT]
+            usage: java -jar login-etl.jar [--help | migrate | recover MASKED... | forget MASKED... | rekey] [--reason TEXT]
               --help, -h        print this and exit
               (no command)      run the pipeline with the configuration of application.properties and the
                                 environment (SQS_QUEUE, DB_URL, PII_MASKING_KEY, ...) until stopped
+              migrate           bring the database at DB_URL to login-etl's schema version (run it as the owner), exit
               recover MASKED... print MASKED<TAB>ORIGINAL from the vault (needs PII_VAULT_KEY; audited)
               forget MASKED...  erase the originals of those masked values from the vault (audited)
               rekey             re-encrypt every vault entry under the first key of PII_VAULT_KEY (audited)
@@ -41,6 +42,9 @@ public final class LoginEtlApplication {
                 stopOnSignal(main, "TERM");
                 stopOnSignal(main, "INT");
                 return main.run(new String[0]);
+            }
+            if (args.length == 1 && args[0].equals("migrate")) {
+                return MigrateCommand.run(System.out);
             }
             if (List.of("recover", "forget", "rekey").contains(args[0])) {
                 return VaultCommands.run(args, System.out, System.err);

@@ -65,6 +65,8 @@ public class LoginEtlConfiguration implements CamelConfiguration {
     int dbPoolSize;
     @PropertyInject("db.connection-timeout")
     long dbConnectionTimeout;
+    @PropertyInject("db.migrate")
+    boolean dbMigrate;
     @PropertyInject("pii.masking.secret")
     String maskingKey;
     @PropertyInject("pii.vault.secret")
@@ -139,7 +141,7 @@ public class LoginEtlConfiguration implements CamelConfiguration {
         try {
             sqs = SqsClients.create(sqsEndpoint, awsRegion, awsAccessKeyId, awsSecretAccessKey);
             source = StartupChecks.checkQueues(sqs, sqsEndpoint, awsRegion, sqsQueue, sqsDeadLetterQueue);
-            table = StartupChecks.prepareTable(dataSource);
+            table = StartupChecks.prepareTable(dataSource, new StartupChecks.Database(dbUrl, dbUser, dbPassword), dbMigrate);
         } catch (RuntimeException e) {
             // nothing left open behind a failed start (an embedding application may try again)
             if (sqs != null) {

@@ -2,11 +2,14 @@ package io.loginetl;
 
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
 import java.util.regex.Pattern;
 
 import javax.sql.DataSource;
 
+import io.loginetl.db.Schema;
 import io.loginetl.db.UserLoginsTable;
+import org.flywaydb.core.api.FlywayException;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -95,15 +98,58 @@ public final class StartupChecks {
     }
 
     /** Creates the tables that are missing and reads user_logins as the database declares it. */
-    static UserLoginsTable prepareTable(DataSource dataSource) {
+    /**
+     * Brings the schema to the current version when it is behind, if {@code db.migrate} allows it and DB_USER may
+     * create tables, else stops with the command that does it; then reads {@code user_logins} back.
+     */
+    static UserLoginsTable prepareTable(DataSource dataSource, Database db, boolean migrate) {
+        return withDatabaseErrors(() -> {
+            List<String> pending = Schema.pending(db.url(), db.user(), db.password());
+            if (!pending.isEmpty()) {
+                if (!migrate) {
+                    throw new ConfigurationException("db.migrate", "is false and the database at DB_URL is not at login-etl's "
+                            + "schema version " + pending.get(pending.size() - 1) + ": " + RUN_MIGRATE);
+                }
+                Schema.migrate(db.url(), db.user(), db.password());
+            }
+            return UserLoginsTable.inspect(dataSource);
+        });
+    }
+
+    /** The schema versions not applied yet at DB_URL (a database that cannot be used: one line naming the setting). */
+    static List<String> pendingVersions(Database db) {
+        return withDatabaseErrors(() -> Schema.pending(db.url(), db.user(), db.password()));
+    }
+
+    /** Where the database is and who connects (DB_URL, DB_USER, DB_PASSWORD). */
+    record Database(String url, String user, String password) {
+        @Override
+        public String toString() {
+            return "Database[" + url + "]"; // never the password
+        }
+    }
+
+    private interface DatabaseWork<T> {
+        T run() throws SQLException;
+    }
+
+    /** The database's refusal as one line naming the setting to fix, with the driver's own cause. */
+    private static <T> T withDatabaseErrors(DatabaseWork<T> work) {
         try {
-            return UserLoginsTable.prepare(dataSource);
-        } catch (SQLException e) {
+            return work.run();
+        } catch (SQLException | FlywayException e) {
             SQLException cause = deepestSqlException(e);
+            if (cause == null) {
+                throw new ConfigurationException("DB_URL", "cannot be migrated to login-etl's schema: " + e.getMessage());
+            }
             String state = cause.getSQLState() == null ? "" : " (SQLState " + cause.getSQLState() + ")";
             if (cause.getSQLState() != null && cause.getSQLState().startsWith("28")) {
                 throw new ConfigurationException("DB_USER", "(with DB_PASSWORD) is refused by the database at DB_URL: "
                         + cause.getMessage() + state);
+            }
+            if ("42501".equals(cause.getSQLState())) {
+                throw new ConfigurationException("DB_USER", "may not create login-etl's tables at DB_URL (" + cause.getMessage()
+                        + "): " + RUN_MIGRATE + ", or set db.migrate=false to be told instead of trying");
             }
             Throwable below = cause.getCause();
             throw new ConfigurationException("DB_URL", "cannot be used: " + cause.getMessage()
@@ -111,13 +157,15 @@ public final class StartupChecks {
         }
     }
 
+    static final String RUN_MIGRATE = "run `java -jar login-etl.jar migrate` as the database owner";
+
     /**
      * The SQLException nearest the cause: HikariCP reports a connection it could not make as a timeout ("Connection
      * is not available, request timed out"), with the driver's own exception (refused, authentication failed) below.
      */
-    private static SQLException deepestSqlException(SQLException e) {
-        SQLException deepest = e;
-        for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+    static SQLException deepestSqlException(Throwable e) {
+        SQLException deepest = null;
+        for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof SQLException s) {
                 deepest = s;
             }

@@ -13,7 +13,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 
+import io.loginetl.db.Schema;
 import io.loginetl.vault.VaultKeys;
+import org.flywaydb.core.api.FlywayException;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.core.config.Configurator;
 
@@ -39,6 +41,7 @@ public final class VaultCommands {
     public static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
         // standard output carries only MASKED<TAB>ORIGINAL lines, which scripts read: keep Camel's chatter off it
         Configurator.setLevel("org.apache.camel", Level.WARN);
+        Configurator.setLevel("org.flywaydb", Level.WARN);
         return new VaultCommands(out, err, LoginEtl.settings(null, "db.url", "db.user", "db.password", "pii.vault.secret")).run(args);
     }
 
@@ -236,12 +239,21 @@ public final class VaultCommands {
             throw new ConfigurationException("DB_URL", "is not set: give the JDBC URL of the PostgreSQL that holds the vault");
         }
         StartupChecks.checkDbUrl(url);
+        String user = blankToNull(settings.get("db.user"));
+        String password = blankToNull(settings.get("db.password"));
+        // the operator's commands run no DDL: the schema is the owner's (`migrate`)
+        List<String> pending;
         try {
-            Connection c = DriverManager.getConnection(url, blankToNull(settings.get("db.user")), blankToNull(settings.get("db.password")));
-            try (var s = c.createStatement()) {
-                s.execute(io.loginetl.db.UserLoginsTable.vaultDdl());
-            }
-            return c;
+            pending = Schema.pending(url, user, password);
+        } catch (FlywayException e) {
+            throw new ConfigurationException("DB_URL", "cannot be used: " + e.getMessage());
+        }
+        if (!pending.isEmpty()) {
+            throw new ConfigurationException("DB_URL", "is not at login-etl's schema version " + pending.get(pending.size() - 1)
+                    + ": " + StartupChecks.RUN_MIGRATE);
+        }
+        try {
+            return DriverManager.getConnection(url, user, password);
         } catch (SQLException e) {
             throw new ConfigurationException("DB_URL", "cannot be used: " + e.getMessage());
         }

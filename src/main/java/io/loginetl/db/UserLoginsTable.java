@@ -1,14 +1,9 @@
 package io.loginetl.db;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,10 +11,9 @@ import java.util.Map;
 import javax.sql.DataSource;
 
 /**
- * The target table as the database has it. {@link #prepare} creates {@code user_logins} when it is absent
- * ({@code db/user_logins.sql}) and the pipeline's own {@code login_etl_messages} ({@code db/login_etl_messages.sql}),
- * and reads the column types back, so values are checked against the real lengths and {@code app_version} is
- * written as an encoded integer or as the text sent, whichever the table has.
+ * The target table as the database has it ({@link Schema}'s migrations create it when absent): its column types,
+ * so values are checked against the real lengths and {@code app_version} is written as an encoded integer or as the
+ * text sent, whichever the table has.
  */
 public final class UserLoginsTable {
 
@@ -37,23 +31,10 @@ public final class UserLoginsTable {
         this.appVersionType = appVersionType;
     }
 
-    public static UserLoginsTable prepare(DataSource dataSource) throws SQLException {
+    /** Reads {@code user_logins} as the database declares it (after the schema's migrations). */
+    public static UserLoginsTable inspect(DataSource dataSource) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
-            createIfAbsent(c);
             return inspect(c);
-        }
-    }
-
-    private static void createIfAbsent(Connection c) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            s.execute(resource("db/user_logins.sql"));
-            s.execute(resource("db/login_etl_messages.sql"));
-            s.execute(resource("db/login_etl_vault.sql"));
-        } catch (SQLException e) {
-            // two instances starting together can race on CREATE TABLE IF NOT EXISTS; the loser sees 23505/42P07
-            if (!"23505".equals(e.getSQLState()) && !"42P07".equals(e.getSQLState())) {
-                throw e;
-            }
         }
     }
 
@@ -93,11 +74,6 @@ public final class UserLoginsTable {
         return new UserLoginsTable(lengths, appVersionType);
     }
 
-    /** The vault and audit tables' DDL (idempotent), for the vault commands, which may run before any pipeline. */
-    public static String vaultDdl() {
-        return resource("db/login_etl_vault.sql");
-    }
-
     /** The declared length of a character column, or null when unlimited or not a character column. */
     public Integer maxLength(String column) {
         return maxLengths.get(column);
@@ -110,16 +86,5 @@ public final class UserLoginsTable {
     /** The SQL type of {@code app_version} as declared: integer, bigint, varchar or text. */
     public String appVersionType() {
         return appVersionType;
-    }
-
-    static String resource(String name) {
-        try (InputStream in = UserLoginsTable.class.getClassLoader().getResourceAsStream(name)) {
-            if (in == null) {
-                throw new IllegalStateException("missing resource " + name);
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

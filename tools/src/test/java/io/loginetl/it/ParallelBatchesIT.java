@@ -21,6 +21,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.loginetl.db.Schema;
 import io.loginetl.db.UserLoginsTable;
 import io.loginetl.routes.BatchWriterRoutes;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -52,7 +53,8 @@ class ParallelBatchesIT {
             dataSource.setUrl(f.jdbcUrl);
             dataSource.setUser(f.servers.dbUser());
             dataSource.setPassword(f.servers.dbPassword());
-            UserLoginsTable table = UserLoginsTable.prepare(dataSource);
+            Schema.migrate(f.jdbcUrl, f.servers.dbUser(), f.servers.dbPassword());
+            UserLoginsTable table = UserLoginsTable.inspect(dataSource);
             String query = BatchWriterRoutes.insert(table.appVersionType());
             String named = query.replace(":#", ":?");
             String jdbc = query.replaceAll(":#\\w+", "?");

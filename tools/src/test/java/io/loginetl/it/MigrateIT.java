@@ -1,0 +1,97 @@
+package io.loginetl.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * The schema is versioned migrations, applied by {@code migrate} with the owner's credentials; a pipeline not
+ * allowed to migrate ({@code db.migrate=false}) and the operator's commands run no DDL and say what to run instead.
+ */
+class MigrateIT {
+
+    private static final String TOLD = "run `java -jar login-etl.jar migrate` as the database owner";
+
+    @Test
+    void migrateCreatesTheSchemaOnceAndWhatMayNotMigrateRunsNoDdlButSaysToRunIt() throws Exception {
+        try (Fixture f = new Fixture()) {
+            Map<String, String> env = f.environment();
+
+            JarProcess.Result refused;
+            try (JarProcess p = JarProcess.start(env, Path.of("."), List.of("-Ddb.migrate=false"))) {
+                refused = p.await(120);
+            }
+            assertEquals(2, refused.exit(), refused.out());
+            assertEquals("login-etl: configuration error: db.migrate is false and the database at DB_URL is not at login-etl's "
+                    + "schema version 1: " + TOLD, refused.err().strip());
+            JarProcess.Result recover = JarProcess.run(env, Path.of("."), 60, "recover", "a".repeat(64), "--reason", "ticket 7");
+            assertEquals(2, recover.exit(), recover.out());
+            assertTrue(recover.err().strip().endsWith(TOLD), recover.err());
+            assertEquals(List.of(), tables(f), "nothing was created by a start or a command that may not migrate");
+
+            JarProcess.Result first = JarProcess.run(env, Path.of("."), 120, "migrate");
+            assertEquals(0, first.exit(), first.err());
+            assertEquals("migrate: applied login-etl's schema version 1 to the database at DB_URL", first.out().strip());
+            assertEquals(List.of("login_etl_audit", "login_etl_forgotten", "login_etl_messages", "login_etl_schema_history",
+                    "login_etl_vault", "user_logins"), tables(f));
+            JarProcess.Result again = JarProcess.run(env, Path.of("."), 120, "migrate");
+            assertEquals(0, again.exit(), again.err());
+            assertEquals("migrate: the database at DB_URL is already at login-etl's schema version 1", again.out().strip());
+
+            // migrated by the owner, the pipeline runs without migrating
+            f.send(Fixture.logins("migrated", 5));
+            env.put("CAMEL_MAIN_DURATIONMAXIDLESECONDS", "3");
+            JarProcess.Result drained;
+            try (JarProcess p = JarProcess.start(env, Path.of("."), List.of("-Ddb.migrate=false"))) {
+                drained = p.await(120);
+            }
+            assertEquals(0, drained.exit(), drained.err());
+            assertEquals(5, f.rows());
+        }
+    }
+
+    @Test
+    void anExistingUserLoginsWithAVarcharVersionIsKeptAsItIsAndItsRowsStay() throws Exception {
+        try (Fixture f = new Fixture()) {
+            try (Connection c = f.db(); Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE user_logins(user_id varchar(128), device_type varchar(32), masked_ip varchar(256), "
+                        + "masked_device_id varchar(256), locale varchar(32), app_version varchar(32), create_date date)");
+                s.execute("INSERT INTO user_logins(user_id, app_version) VALUES ('before', '1.2.3')");
+            }
+
+            JarProcess.Result migrated = JarProcess.run(f.environment(), Path.of("."), 120, "migrate");
+
+            assertEquals(0, migrated.exit(), migrated.err());
+            try (Connection c = f.db(); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT data_type FROM information_schema.columns "
+                         + "WHERE table_name = 'user_logins' AND column_name = 'app_version'")) {
+                assertTrue(rs.next());
+                assertEquals("character varying", rs.getString(1));
+            }
+            assertEquals(1, f.rows());
+            assertTrue(tables(f).contains("login_etl_vault"), tables(f).toString());
+        }
+    }
+
+    private static List<String> tables(Fixture f) throws SQLException {
+        List<String> tables = new ArrayList<>();
+        try (Connection c = f.db(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT table_name FROM information_schema.tables "
+                     + "WHERE table_schema = current_schema() ORDER BY table_name")) {
+            while (rs.next()) {
+                tables.add(rs.getString(1));
+            }
+        }
+        return tables;
+    }
+}

@@ -171,7 +171,14 @@ class DeploymentFilesTest {
 
         Map<String, Object> app = map(services.get("login-etl"));
         assertEquals(".", app.get("build"));
-        assertTrue(list(app.get("ports")).contains(HTTP_PORT + ":" + HTTP_PORT));
+        assertTrue(list(app.get("ports")).contains("127.0.0.1:" + HTTP_PORT + ":" + HTTP_PORT));
+        // published on the host's loopback only: the database, SQS and /observe/* are not the network's
+        for (Map.Entry<String, Object> service : services.entrySet()) {
+            Object ports = map(service.getValue()).get("ports");
+            for (Object port : ports == null ? List.of() : list(ports)) {
+                assertTrue(String.valueOf(port).startsWith("127.0.0.1:"), service.getKey() + " publishes " + port + " on every interface");
+            }
+        }
         assertTrue(list(app.get("volumes")).containsAll(List.of("./routes:/app/routes:ro",
                 "./application.properties:/app/application.properties:ro")), "routes and settings stay editable");
         assertTrue(String.join(" ", list(map(app.get("healthcheck")).get("test")).stream().map(String::valueOf).toList())

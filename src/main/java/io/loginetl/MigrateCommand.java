@@ -30,7 +30,8 @@ final class MigrateCommand {
             StartupChecks.prepareTable(dataSource, db, true);
             out.println(pending.isEmpty()
                     ? "migrate: the database at DB_URL is already at login-etl's schema version " + Schema.current(db.url(), db.user(), db.password())
-                    : "migrate: applied login-etl's schema version " + String.join(", ", pending) + " to the database at DB_URL");
+                    : "migrate: the database at DB_URL is now at login-etl's schema version " + pending.get(pending.size() - 1)
+                            + " (applied " + String.join(", ", pending) + ")");
             return 0;
         }
     }

@@ -21,7 +21,8 @@ import org.apache.logging.log4j.core.config.Configurator;
 
 /**
  * {@code recover MASKED...}, {@code forget MASKED...} and {@code rekey}, for holders of the vault key. Every call
- * is recorded in {@code login_etl_audit} (when, OS user, {@code --reason}, which masked values, the outcome) before
+ * is recorded in {@code login_etl_audit} (when, the database role and client address as the server sees them, the OS
+ * user the client claims, the mandatory {@code --reason}, which masked values, the outcome) before
  * anything is printed; the originals are never recorded. Settings come from the same application.properties and
  * environment variables as the pipeline (DB_URL, DB_USER, DB_PASSWORD, PII_VAULT_KEY).
  */
@@ -59,8 +60,12 @@ public final class VaultCommands {
             }
         }
         if (command.equals("rekey") ? !masked.isEmpty() : masked.isEmpty()) {
-            err.println(command.equals("rekey") ? "usage: java -jar login-etl.jar rekey [--reason TEXT]"
-                    : "usage: java -jar login-etl.jar " + command + " MASKED... [--reason TEXT]");
+            err.println(command.equals("rekey") ? "usage: java -jar login-etl.jar rekey --reason TEXT"
+                    : "usage: java -jar login-etl.jar " + command + " MASKED... --reason TEXT");
+            return 2;
+        }
+        if (reason == null || reason.isBlank()) {
+            err.println("login-etl: " + command + " needs --reason TEXT (a ticket, a request): it is written to the audit first");
             return 2;
         }
         try (Connection db = connect()) {
@@ -110,20 +115,33 @@ public final class VaultCommands {
 
     /** Erases the entries and records tombstones (the pipeline never stores them again), with the audit row, atomically. */
     private int forget(Connection db, List<String> masked, String reason) throws SQLException {
-        int deleted = inTransaction(db, () -> {
-            try (PreparedStatement delete = db.prepareStatement("DELETE FROM login_etl_vault WHERE masked = ANY (?)");
+        List<String> erased = inTransaction(db, () -> {
+            try (PreparedStatement delete = db.prepareStatement("DELETE FROM login_etl_vault WHERE masked = ANY (?) RETURNING masked");
                  PreparedStatement tombstone = db.prepareStatement(
                          "INSERT INTO login_etl_forgotten (masked) SELECT unnest(?::varchar[]) ON CONFLICT DO NOTHING")) {
                 java.sql.Array values = db.createArrayOf("varchar", masked.toArray());
                 delete.setArray(1, values);
-                int n = delete.executeUpdate();
+                List<String> deleted = new ArrayList<>();
+                try (ResultSet rs = delete.executeQuery()) {
+                    while (rs.next()) {
+                        deleted.add(rs.getString(1));
+                    }
+                }
                 tombstone.setArray(1, values);
                 tombstone.executeUpdate();
-                audit(db, "forget", reason, masked, "erased " + n + " of " + masked.size());
-                return n;
+                int absent = masked.size() - deleted.size();
+                audit(db, "forget", reason, masked, "erased " + deleted.size() + " of " + masked.size()
+                        + (absent == 0 ? "" : ", " + absent + " not in the vault"));
+                return deleted;
             }
         });
-        out.println("forgot " + deleted + " of " + masked.size() + " masked values: their originals can no longer be recovered");
+        out.println("forgot " + erased.size() + " of " + masked.size() + " masked values: their originals can no longer be recovered");
+        List<String> absent = masked.stream().filter(m -> !erased.contains(m)).toList();
+        if (!absent.isEmpty()) {
+            err.println("login-etl: not in the vault (written without a vault key, forgotten before, or never seen; "
+                    + "kept out of it from now on): " + String.join(" ", absent));
+            return 1;
+        }
         return 0;
     }
 

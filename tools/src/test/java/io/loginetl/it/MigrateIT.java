@@ -1,6 +1,9 @@
 package io.loginetl.it;
 
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -11,7 +14,10 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 
+import io.loginetl.ConfigurationException;
+import io.loginetl.LoginEtl;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,13 +33,11 @@ class MigrateIT {
         try (Fixture f = new Fixture()) {
             Map<String, String> env = f.environment();
 
-            JarProcess.Result refused;
-            try (JarProcess p = JarProcess.start(env, Path.of("."), List.of("-Ddb.migrate=false"))) {
-                refused = p.await(120);
-            }
-            assertEquals(2, refused.exit(), refused.out());
-            assertEquals("login-etl: configuration error: db.migrate is false and the database at DB_URL is not at login-etl's "
-                    + "schema version 1: " + TOLD, refused.err().strip());
+            Properties settings = f.settings();
+            settings.setProperty("db.migrate", "false");
+            Exception refused = assertThrows(Exception.class, () -> LoginEtl.start(settings).close());
+            assertEquals("db.migrate is false and the database at DB_URL is not at login-etl's schema version 2: " + TOLD,
+                    configurationError(refused).getMessage());
             JarProcess.Result recover = JarProcess.run(env, Path.of("."), 60, "recover", "a".repeat(64), "--reason", "ticket 7");
             assertEquals(2, recover.exit(), recover.out());
             assertTrue(recover.err().strip().endsWith(TOLD), recover.err());
@@ -41,21 +45,18 @@ class MigrateIT {
 
             JarProcess.Result first = JarProcess.run(env, Path.of("."), 120, "migrate");
             assertEquals(0, first.exit(), first.err());
-            assertEquals("migrate: applied login-etl's schema version 1 to the database at DB_URL", first.out().strip());
+            assertEquals("migrate: the database at DB_URL is now at login-etl's schema version 2 (applied 1, 2)", first.out().strip());
             assertEquals(List.of("login_etl_audit", "login_etl_forgotten", "login_etl_messages", "login_etl_schema_history",
                     "login_etl_vault", "user_logins"), tables(f));
             JarProcess.Result again = JarProcess.run(env, Path.of("."), 120, "migrate");
             assertEquals(0, again.exit(), again.err());
-            assertEquals("migrate: the database at DB_URL is already at login-etl's schema version 1", again.out().strip());
+            assertEquals("migrate: the database at DB_URL is already at login-etl's schema version 2", again.out().strip());
 
             // migrated by the owner, the pipeline runs without migrating
-            f.send(Fixture.logins("migrated", 5));
-            env.put("CAMEL_MAIN_DURATIONMAXIDLESECONDS", "3");
-            JarProcess.Result drained;
-            try (JarProcess p = JarProcess.start(env, Path.of("."), List.of("-Ddb.migrate=false"))) {
-                drained = p.await(120);
+            try (LoginEtl.Running pipeline = LoginEtl.start(settings)) {
+                f.send(Fixture.logins("migrated", 5));
+                await().atMost(60, SECONDS).until(() -> f.rows() == 5);
             }
-            assertEquals(0, drained.exit(), drained.err());
             assertEquals(5, f.rows());
         }
     }
@@ -81,6 +82,15 @@ class MigrateIT {
             assertEquals(1, f.rows());
             assertTrue(tables(f).contains("login_etl_vault"), tables(f).toString());
         }
+    }
+
+    private static ConfigurationException configurationError(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ConfigurationException c) {
+                return c;
+            }
+        }
+        throw new AssertionError("not a configuration error", e);
     }
 
     private static List<String> tables(Fixture f) throws SQLException {

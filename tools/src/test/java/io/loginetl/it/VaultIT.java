@@ -56,7 +56,11 @@ class VaultIT {
             assertEquals(List.of(maskedIp + "\t" + ips.get(0), maskedDevice + "\t" + devices.get(0)), recovered.out().lines().toList());
 
             env.put("PII_VAULT_KEY", KEY_2);
-            JarProcess.Result wrongKey = JarProcess.run(env, Path.of("."), 60, "recover", maskedIp);
+            JarProcess.Result noReason = JarProcess.run(env, Path.of("."), 60, "recover", maskedIp);
+            assertEquals(2, noReason.exit());
+            assertEquals("", noReason.out());
+            assertTrue(noReason.err().contains("needs --reason TEXT"), noReason.err());
+            JarProcess.Result wrongKey = JarProcess.run(env, Path.of("."), 60, "recover", maskedIp, "--reason", "ticket 43");
             assertTrue(wrongKey.exit() != 0);
             assertEquals("", wrongKey.out());
             assertEquals(1, wrongKey.err().lines().count(), wrongKey.err());
@@ -65,30 +69,48 @@ class VaultIT {
             env.put("PII_VAULT_KEY", KEY_1);
             JarProcess.Result forgot = JarProcess.run(env, Path.of("."), 60, "forget", maskedIp, "--reason", "erasure request");
             assertEquals(0, forgot.exit(), forgot.err());
+            String neverStored = MASKER.mask("10.99.99.99");
+            JarProcess.Result forgotNothing = JarProcess.run(env, Path.of("."), 60, "forget", neverStored, "--reason", "request 2");
+            assertEquals(1, forgotNothing.exit(), forgotNothing.out());
+            assertTrue(forgotNothing.err().contains("not in the vault") && forgotNothing.err().contains(neverStored), forgotNothing.err());
             // the same ip arrives again: its original must not come back into the vault
             try (LoginEtl.Running pipeline = LoginEtl.start(settings)) {
                 f.send(List.of("{\"user_id\":\"v-again\",\"ip\":\"" + ips.get(0) + "\"}"));
                 await().atMost(60, SECONDS).until(() -> f.rows() == logins.size() + 1);
             }
-            JarProcess.Result afterForget = JarProcess.run(env, Path.of("."), 60, "recover", maskedIp);
+            JarProcess.Result afterForget = JarProcess.run(env, Path.of("."), 60, "recover", maskedIp, "--reason", "ticket 44");
             assertEquals(1, afterForget.exit());
             assertEquals("", afterForget.out());
             assertEquals(1, count(f, "SELECT count(*) FROM user_logins WHERE masked_ip = '" + maskedIp + "'") > 0 ? 1 : 0,
                     "the masked value stays for duplicate analysis");
 
             try (Connection c = f.db(); Statement s = c.createStatement();
-                 ResultSet rs = s.executeQuery("SELECT action, os_user, reason, masked_values, outcome FROM login_etl_audit ORDER BY id")) {
+                 ResultSet rs = s.executeQuery("SELECT action, os_user, reason, masked_values, outcome, db_user, client_addr "
+                         + "FROM login_etl_audit ORDER BY id")) {
                 List<String> audit = new ArrayList<>();
                 while (rs.next()) {
                     audit.add(rs.getString(1) + "|" + rs.getString(3) + "|" + Arrays.toString((Object[]) rs.getArray(4).getArray())
                             + "|" + rs.getString(5));
                     assertFalse(rs.getString(2) == null || rs.getString(2).isBlank(), "no OS user recorded");
+                    assertEquals(f.servers.dbUser(), rs.getString(6), "the database role, as the server names it");
+                    assertEquals("127.0.0.1", rs.getString(7), "the client's address, as the server sees it");
                 }
                 assertEquals(List.of(
                         "recover|ticket 42|[" + maskedIp + ", " + maskedDevice + "]|recovered 2 of 2",
-                        "recover|null|[" + maskedIp + "]|recovered 0 of 1, 1 not opened by the key",
+                        "recover|ticket 43|[" + maskedIp + "]|recovered 0 of 1, 1 not opened by the key",
                         "forget|erasure request|[" + maskedIp + "]|erased 1 of 1",
-                        "recover|null|[" + maskedIp + "]|recovered 0 of 1, 1 not in the vault"), audit);
+                        "forget|request 2|[" + neverStored + "]|erased 0 of 1, 1 not in the vault",
+                        "recover|ticket 44|[" + maskedIp + "]|recovered 0 of 1, 1 not in the vault"), audit);
+            }
+            // a client cannot say who it is: the server overwrites what an INSERT claims
+            try (Connection c = f.db(); Statement s = c.createStatement()) {
+                s.execute("INSERT INTO login_etl_audit (action, db_user, client_addr, masked_values, outcome) "
+                        + "VALUES ('forged', 'someone_else', '10.1.2.3', '{}', 'x')");
+                try (ResultSet rs = s.executeQuery("SELECT db_user, host(client_addr) FROM login_etl_audit WHERE action = 'forged'")) {
+                    assertTrue(rs.next());
+                    assertEquals(f.servers.dbUser(), rs.getString(1));
+                    assertEquals("127.0.0.1", rs.getString(2));
+                }
             }
             assertNoRawValueOutsideTheVault(f, ips, devices);
         }
@@ -106,13 +128,13 @@ class VaultIT {
             Map<String, String> env = f.environment();
             String masked = MASKER.mask("10.11.0.1");
             env.put("PII_VAULT_KEY", KEY_2 + "," + KEY_1); // rotation: the new key first, the old one still decrypts
-            assertEquals(masked + "\t10.11.0.1", JarProcess.run(env, Path.of("."), 60, "recover", masked).out().strip());
+            assertEquals(masked + "\t10.11.0.1", JarProcess.run(env, Path.of("."), 60, "recover", masked, "--reason", "r").out().strip());
 
             JarProcess.Result rekey = JarProcess.run(env, Path.of("."), 60, "rekey", "--reason", "rotation");
             assertEquals(0, rekey.exit(), rekey.err());
 
             env.put("PII_VAULT_KEY", KEY_2); // the old key retired
-            JarProcess.Result recovered = JarProcess.run(env, Path.of("."), 60, "recover", masked);
+            JarProcess.Result recovered = JarProcess.run(env, Path.of("."), 60, "recover", masked, "--reason", "r");
             assertEquals(0, recovered.exit(), recovered.err());
             assertEquals(masked + "\t10.11.0.1", recovered.out().strip());
         }

@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Map;
 
 import com.zaxxer.hikari.HikariDataSource;
-import io.loginetl.db.Schema;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.core.config.Configurator;
 
@@ -26,12 +25,13 @@ final class MigrateCommand {
         StartupChecks.Database db = new StartupChecks.Database(settings.get("db.url"), settings.get("db.user"), settings.get("db.password"));
         try (HikariDataSource dataSource = PipelineBeans.dataSource(db.url(), db.user(), db.password(), 1,
                 Long.parseLong(settings.get("db.connection-timeout").trim()))) {
-            List<String> pending = StartupChecks.pendingVersions(db);
-            StartupChecks.prepareTable(dataSource, db, true);
-            out.println(pending.isEmpty()
-                    ? "migrate: the database at DB_URL is already at login-etl's schema version " + Schema.current(db.url(), db.user(), db.password())
-                    : "migrate: the database at DB_URL is now at login-etl's schema version " + pending.get(pending.size() - 1)
-                            + " (applied " + String.join(", ", pending) + ")");
+            List<String> applied = StartupChecks.migrate(db);
+            StartupChecks.prepareTable(dataSource, db, false); // user_logins as the pipeline will read it
+            String version = StartupChecks.schemaVersion(db);
+            out.println(applied.isEmpty()
+                    ? "migrate: the database at DB_URL is already at login-etl's schema version " + version
+                    : "migrate: the database at DB_URL is now at login-etl's schema version " + version
+                            + " (applied " + String.join(", ", applied) + ")");
             return 0;
         }
     }

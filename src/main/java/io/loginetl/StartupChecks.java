@@ -121,6 +121,16 @@ public final class StartupChecks {
         return withDatabaseErrors(() -> Schema.pending(db.url(), db.user(), db.password()));
     }
 
+    /** Applies the pending versions at DB_URL; returns those applied (a refusal: one line naming the setting). */
+    static List<String> migrate(Database db) {
+        return withDatabaseErrors(() -> Schema.migrate(db.url(), db.user(), db.password()));
+    }
+
+    /** The schema's version at DB_URL. */
+    static String schemaVersion(Database db) {
+        return withDatabaseErrors(() -> Schema.current(db.url(), db.user(), db.password()));
+    }
+
     /** Where the database is and who connects (DB_URL, DB_USER, DB_PASSWORD). */
     record Database(String url, String user, String password) {
         @Override
@@ -148,8 +158,9 @@ public final class StartupChecks {
                         + cause.getMessage() + state);
             }
             if ("42501".equals(cause.getSQLState())) {
-                throw new ConfigurationException("DB_USER", "may not create login-etl's tables at DB_URL (" + cause.getMessage()
-                        + "): " + RUN_MIGRATE + ", or set db.migrate=false to be told instead of trying");
+                throw new ConfigurationException("DB_USER", "lacks a privilege at DB_URL (" + cause.getMessage() + "): "
+                        + RUN_MIGRATE + " and grant DB_USER what docs/pii.md lists for its role (with db.migrate=false, "
+                        + "the pipeline does not try to create tables)");
             }
             Throwable below = cause.getCause();
             throw new ConfigurationException("DB_URL", "cannot be used: " + cause.getMessage()

@@ -13,9 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 
-import io.loginetl.db.Schema;
 import io.loginetl.vault.VaultKeys;
-import org.flywaydb.core.api.FlywayException;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.core.config.Configurator;
 
@@ -55,8 +53,8 @@ public final class VaultCommands {
                 reason = args[++i];
             } else if (args[i].startsWith("--reason=")) {
                 reason = args[i].substring("--reason=".length());
-            } else {
-                masked.add(args[i]);
+            } else if (!masked.contains(args[i])) {
+                masked.add(args[i]); // once each: the audit's counts and the exit code agree
             }
         }
         if (command.equals("rekey") ? !masked.isEmpty() : masked.isEmpty()) {
@@ -260,12 +258,7 @@ public final class VaultCommands {
         String user = blankToNull(settings.get("db.user"));
         String password = blankToNull(settings.get("db.password"));
         // the operator's commands run no DDL: the schema is the owner's (`migrate`)
-        List<String> pending;
-        try {
-            pending = Schema.pending(url, user, password);
-        } catch (FlywayException e) {
-            throw new ConfigurationException("DB_URL", "cannot be used: " + e.getMessage());
-        }
+        List<String> pending = StartupChecks.pendingVersions(new StartupChecks.Database(url, user, password));
         if (!pending.isEmpty()) {
             throw new ConfigurationException("DB_URL", "is not at login-etl's schema version " + pending.get(pending.size() - 1)
                     + ": " + StartupChecks.RUN_MIGRATE);

@@ -32,7 +32,7 @@ class PackageLayersTest {
             "db", Set.of(),
             "vault", Set.of());
     private static final Path MAIN = Path.of("src/main/java/io/loginetl");
-    private static final Pattern REFERENCE = Pattern.compile("\\bio\\.loginetl\\.(?:([a-z]+)\\.)?[A-Z]");
+    private static final Pattern REFERENCE = Pattern.compile("\\bio\\.loginetl\\.(?:([a-z]+)\\.)?[A-Z*]");
 
     @Test
     void noPackageUsesOneAboveIt() throws IOException {

@@ -1,5 +1,9 @@
 package io.loginetl.db;
 
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Arrays;
 import java.util.List;
 
@@ -11,7 +15,6 @@ import org.flywaydb.core.api.configuration.FluentConfiguration;
  * login-etl's schema as versioned migrations ({@code db/migration/V*.sql}, Flyway), recorded in
  * {@value #HISTORY}. A database that already has {@code user_logins} (or an older login-etl's tables) but no
  * history is taken as version 0, so version 1 runs and keeps what exists ({@code CREATE TABLE IF NOT EXISTS}).
- * Instances migrating at the same time take turns (Flyway's lock).
  */
 public final class Schema {
 
@@ -45,10 +48,25 @@ public final class Schema {
         return Arrays.stream(flyway(url, user, password).info().pending()).map(m -> m.getVersion().getVersion()).toList();
     }
 
-    /** Applies what is pending; returns the versions applied (none when the schema was current). */
-    public static List<String> migrate(String url, String user, String password) {
-        return flyway(url, user, password).migrate().migrations.stream().map(m -> m.version).toList();
+    /**
+     * Applies what is pending; returns the versions applied (none when the schema was current). Instances starting
+     * together take turns under a PostgreSQL advisory lock of login-etl's own: Flyway's lock is taken only after it
+     * has looked for its history table, so two first starts on an empty schema could both decide to baseline.
+     */
+    public static List<String> migrate(String url, String user, String password) throws SQLException {
+        try (Connection lock = DriverManager.getConnection(url, blankToNull(user), blankToNull(password));
+             Statement s = lock.createStatement()) {
+            s.execute("SELECT pg_advisory_lock(" + MIGRATION_LOCK + ")");
+            try {
+                return flyway(url, user, password).migrate().migrations.stream().map(m -> m.version).toList();
+            } finally {
+                s.execute("SELECT pg_advisory_unlock(" + MIGRATION_LOCK + ")");
+            }
+        }
     }
+
+    /** The advisory lock key of login-etl's migrations (any bigint nobody else uses: "loginetl" in ASCII). */
+    static final long MIGRATION_LOCK = 0x6c6f67696e65746cL;
 
     /** The version the schema is at, or "none". */
     public static String current(String url, String user, String password) {

@@ -15,9 +15,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import io.loginetl.ConfigurationException;
 import io.loginetl.LoginEtl;
+import io.loginetl.db.Schema;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -81,6 +85,36 @@ class MigrateIT {
             }
             assertEquals(1, f.rows());
             assertTrue(tables(f).contains("login_etl_vault"), tables(f).toString());
+        }
+    }
+
+    @Test
+    void instancesStartingTogetherOnADatabaseWithUserLoginsMigrateItOnceAndAllStart() throws Exception {
+        try (Fixture f = new Fixture()) {
+            // the users' table exists and nothing else: every instance would decide to baseline
+            try (Connection c = f.db(); Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE user_logins(user_id varchar(128), device_type varchar(32), masked_ip varchar(256), "
+                        + "masked_device_id varchar(256), locale varchar(32), app_version integer, create_date date)");
+            }
+            ExecutorService starts = Executors.newFixedThreadPool(4);
+            try {
+                List<Future<List<String>>> migrations = new ArrayList<>();
+                for (int i = 0; i < 4; i++) {
+                    migrations.add(starts.submit(() -> Schema.migrate(f.jdbcUrl, f.servers.dbUser(), f.servers.dbPassword())));
+                }
+                List<String> applied = new ArrayList<>();
+                for (Future<List<String>> m : migrations) {
+                    applied.addAll(m.get(120, SECONDS)); // throws if any failed
+                }
+                assertEquals(List.of("1", "2"), applied, "each version applied once, by one of them");
+            } finally {
+                starts.shutdownNow();
+            }
+            try (Connection c = f.db(); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT count(*) FROM login_etl_schema_history WHERE success AND version IN ('1', '2')")) {
+                assertTrue(rs.next());
+                assertEquals(2, rs.getInt(1));
+            }
         }
     }
 

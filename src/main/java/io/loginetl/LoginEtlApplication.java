@@ -32,7 +32,7 @@ public final class LoginEtlApplication {
     }
 
     static int run(String[] args) {
-        if (args.length == 1 && List.of("--help", "-h", "help").contains(args[0])) {
+        if (isHelp(args)) {
             System.out.println(USAGE);
             return 0;
         }
@@ -53,6 +53,11 @@ public final class LoginEtlApplication {
             System.err.println("login-etl: unknown arguments: " + String.join(" ", Arrays.asList(args)));
             return 2;
         });
+    }
+
+    /** {@code --help}, {@code -h} or {@code help}, alone. */
+    public static boolean isHelp(String[] args) {
+        return args.length == 1 && List.of("--help", "-h", "help").contains(args[0]);
     }
 
     /** A command's body: returns its exit status. */

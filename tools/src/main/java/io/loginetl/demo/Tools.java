@@ -1,7 +1,5 @@
 package io.loginetl.demo;
 
-import java.util.List;
-
 import io.loginetl.LoginEtlApplication;
 import io.loginetl.bench.BenchCommand;
 
@@ -29,7 +27,7 @@ public final class Tools {
     }
 
     static int run(String[] args) {
-        if (args.length == 1 && List.of("--help", "-h", "help").contains(args[0])) {
+        if (LoginEtlApplication.isHelp(args)) {
             System.out.println(USAGE);
             return 0;
         }

@@ -1,5 +1,7 @@
 package io.loginetl.it;
 
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -12,6 +14,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 
+import io.loginetl.ConfigurationException;
 import io.loginetl.LoginEtl;
 import io.loginetl.demo.EmbeddedServers;
 import io.loginetl.demo.SqsQueues;
@@ -154,5 +157,16 @@ final class Fixture implements AutoCloseable {
             throw new AssertionError("no pipelineStats in the registry");
         }
         return stats;
+    }
+
+    /** The configuration error a start of the pipeline with these settings stops with (fails the test if it starts). */
+    static ConfigurationException startRefusal(Properties settings) {
+        Exception e = assertThrows(Exception.class, () -> LoginEtl.start(settings).close());
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ConfigurationException c) {
+                return c;
+            }
+        }
+        throw new AssertionError("not a configuration error", e);
     }
 }

@@ -35,7 +35,7 @@ class LiveRoutesIT {
             settings.setProperty("camel.main.routes-reload-enabled", "true");
             settings.setProperty("camel.main.routes-reload-directory", routes.toString());
             try (LoginEtl.Running pipeline = LoginEtl.start(settings)) {
-                PipelineStats stats = pipeline.context().getRegistry().lookupByNameAndType("pipelineStats", PipelineStats.class);
+                PipelineStats stats = Fixture.stats(pipeline);
                 f.send(Fixture.logins("before", 20));
                 await().atMost(60, SECONDS).until(() -> f.rows() == 20);
                 Route before = pipeline.context().getRoute("login-ingest");

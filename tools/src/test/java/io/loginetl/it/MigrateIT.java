@@ -3,7 +3,6 @@ package io.loginetl.it;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -19,7 +18,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-import io.loginetl.ConfigurationException;
 import io.loginetl.LoginEtl;
 import io.loginetl.db.Schema;
 import org.junit.jupiter.api.Test;
@@ -39,9 +37,8 @@ class MigrateIT {
 
             Properties settings = f.settings();
             settings.setProperty("db.migrate", "false");
-            Exception refused = assertThrows(Exception.class, () -> LoginEtl.start(settings).close());
             assertEquals("db.migrate is false and the database at DB_URL is not at login-etl's schema version 2: " + TOLD,
-                    configurationError(refused).getMessage());
+                    Fixture.startRefusal(settings).getMessage());
             JarProcess.Result recover = JarProcess.run(env, Path.of("."), 60, "recover", "a".repeat(64), "--reason", "ticket 7");
             assertEquals(2, recover.exit(), recover.out());
             assertTrue(recover.err().strip().endsWith(TOLD), recover.err());
@@ -116,15 +113,6 @@ class MigrateIT {
                 assertEquals(2, rs.getInt(1));
             }
         }
-    }
-
-    private static ConfigurationException configurationError(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof ConfigurationException c) {
-                return c;
-            }
-        }
-        throw new AssertionError("not a configuration error", e);
     }
 
     private static List<String> tables(Fixture f) throws SQLException {

@@ -2,13 +2,11 @@ package io.loginetl.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Properties;
 
 import io.loginetl.ConfigurationException;
-import io.loginetl.LoginEtl;
 import org.junit.jupiter.api.Test;
 
 /** A setting that is missing, weak or wrong stops the start with one error naming that setting and the real cause. */
@@ -19,9 +17,9 @@ class StartupChecksIT {
         try (Fixture f = new Fixture()) {
             Properties settings = f.settings();
             settings.setProperty("pii.masking.secret", "");
-            assertEquals("PII_MASKING_KEY", configurationError(settings).setting());
+            assertEquals("PII_MASKING_KEY", Fixture.startRefusal(settings).setting());
             settings.setProperty("pii.masking.secret", "x".repeat(31));
-            ConfigurationException e = configurationError(settings);
+            ConfigurationException e = Fixture.startRefusal(settings);
             assertEquals("PII_MASKING_KEY has 31 bytes; it needs at least 32", e.getMessage());
         }
     }
@@ -31,10 +29,10 @@ class StartupChecksIT {
         try (Fixture f = new Fixture()) {
             Properties settings = f.settings();
             settings.setProperty("db.url", "");
-            assertEquals("DB_URL", configurationError(settings).setting());
+            assertEquals("DB_URL", Fixture.startRefusal(settings).setting());
             settings.setProperty("db.url", "jdbc:postgresql://127.0.0.1:1/nowhere");
             settings.setProperty("db.connection-timeout", "1000");
-            ConfigurationException e = configurationError(settings);
+            ConfigurationException e = Fixture.startRefusal(settings);
             assertEquals("DB_URL", e.setting());
             // the driver's cause, not the pool's "Connection is not available, request timed out after ..."
             assertTrue(e.getMessage().startsWith("DB_URL cannot be used: Connection to 127.0.0.1:1 refused"), e.getMessage());
@@ -42,14 +40,14 @@ class StartupChecksIT {
             // the server refuses the user (SQLState class 28): the credentials are the setting to fix, not the URL
             settings.setProperty("db.url", f.jdbcUrl);
             settings.setProperty("db.user", "no_such_role");
-            ConfigurationException user = configurationError(settings);
+            ConfigurationException user = Fixture.startRefusal(settings);
             assertEquals("DB_USER", user.setting());
             assertTrue(user.getMessage().startsWith("DB_USER (with DB_PASSWORD) is refused by the database at DB_URL: "
                     + "FATAL: role \"no_such_role\" does not exist"), user.getMessage());
             settings.setProperty("db.user", f.servers.dbUser());
             // a password in the URL would be printed by Camel's startup summary: refused before anything is printed
             settings.setProperty("db.url", f.jdbcUrl + "?user=postgres&Password=hunter2-in-the-url");
-            ConfigurationException inUrl = configurationError(settings);
+            ConfigurationException inUrl = Fixture.startRefusal(settings);
             assertEquals("DB_URL", inUrl.setting());
             assertTrue(inUrl.getMessage().contains("carries a password"), inUrl.getMessage());
             assertFalse(inUrl.getMessage().contains("hunter2"), inUrl.getMessage());
@@ -61,26 +59,16 @@ class StartupChecksIT {
         try (Fixture f = new Fixture()) {
             Properties settings = f.settings();
             settings.setProperty("sqs.queue", "no-such-queue");
-            ConfigurationException missing = configurationError(settings);
+            ConfigurationException missing = Fixture.startRefusal(settings);
             assertEquals("SQS_QUEUE names queue 'no-such-queue', which does not exist at SQS_ENDPOINT "
                     + f.servers.sqsEndpoint(), missing.getMessage());
 
             settings.setProperty("sqs.endpoint", "http://127.0.0.1:1");
-            ConfigurationException refused = configurationError(settings);
+            ConfigurationException refused = Fixture.startRefusal(settings);
             assertEquals("SQS_ENDPOINT", refused.setting());
             assertTrue(refused.getMessage().startsWith("SQS_ENDPOINT is http://127.0.0.1:1, where SQS cannot be reached to "
                     + "look up SQS_QUEUE 'no-such-queue': ConnectException"), refused.getMessage());
             assertTrue(refused.getMessage().contains("Connection refused"), refused.getMessage());
         }
-    }
-
-    private static ConfigurationException configurationError(Properties settings) {
-        Exception e = assertThrows(Exception.class, () -> LoginEtl.start(settings).close());
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof ConfigurationException c) {
-                return c;
-            }
-        }
-        throw new AssertionError("not a configuration error", e);
     }
 }

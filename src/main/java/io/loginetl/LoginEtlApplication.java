@@ -14,7 +14,7 @@ import sun.misc.Signal;
 public final class LoginEtlApplication {
 
     static final String USAGE = """
-            usage: java -jar login-etl.jar [--help | migrate | recover MASKED... | forget MASKED... | rekey] [--reason TEXT]
+            usage: java -jar login-etl.jar [--help | migrate | recover MASKED... | forget MASKED... | rekey | verify-audit]
               --help, -h        print this and exit
               (no command)      run the pipeline with the configuration of application.properties and the
                                 environment (SQS_QUEUE, DB_URL, PII_MASKING_KEY, ...) until stopped
@@ -22,6 +22,9 @@ public final class LoginEtlApplication {
               recover MASKED... print MASKED<TAB>ORIGINAL from the vault (needs PII_VAULT_KEY; audited)
               forget MASKED...  erase the originals of those masked values from the vault (audited)
               rekey             re-encrypt every vault entry under the first key of PII_VAULT_KEY (audited)
+                                (recover, forget and rekey need --reason TEXT, which the audit records)
+              verify-audit [--head HASH]
+                                check the audit's hash chain (and that a head recorded earlier is still in it)
             The demo and the bench: java -jar login-etl-tools.jar --help""";
 
     private LoginEtlApplication() {
@@ -45,6 +48,9 @@ public final class LoginEtlApplication {
             }
             if (args.length == 1 && args[0].equals("migrate")) {
                 return MigrateCommand.run(System.out);
+            }
+            if (args[0].equals("verify-audit")) {
+                return VerifyAuditCommand.run(args, System.out, System.err);
             }
             if (List.of("recover", "forget", "rekey").contains(args[0])) {
                 return VaultCommands.run(args, System.out, System.err);

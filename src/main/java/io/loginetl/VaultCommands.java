@@ -7,12 +7,14 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 
+import io.loginetl.vault.AuditTrail;
 import io.loginetl.vault.VaultKeys;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.core.config.Configurator;
@@ -84,7 +86,7 @@ public final class VaultCommands {
             for (String m : masked) {
                 ps.setString(1, m);
                 try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
+                    if (!rs.next() || rs.getBytes(2) == null) { // never stored, or forgotten (a tombstone)
                         missing.add(m);
                         continue;
                     }
@@ -99,7 +101,7 @@ public final class VaultCommands {
         String outcome = "recovered " + recovered.size() + " of " + masked.size()
                 + (missing.isEmpty() ? "" : ", " + missing.size() + " not in the vault")
                 + (unopenedKeys.isEmpty() ? "" : ", " + (masked.size() - recovered.size() - missing.size()) + " not opened by the key");
-        audit(db, "recover", reason, masked, outcome);
+        AuditTrail.record(db, "recover", reason, masked, outcome);
         recovered.forEach((m, original) -> out.println(m + "\t" + escape(original)));
         if (!unopenedKeys.isEmpty()) {
             err.println("login-etl: PII_VAULT_KEY (key " + keys.newestId() + ") does not open the vault entries under key "
@@ -111,36 +113,78 @@ public final class VaultCommands {
         return recovered.size() == masked.size() ? 0 : 1;
     }
 
-    /** Erases the entries and records tombstones (the pipeline never stores them again), with the audit row, atomically. */
+    /**
+     * Erases the originals and leaves tombstones, with the audit row, in one transaction; then rewrites the vault's
+     * files so the erased ciphertexts are not left behind as dead row versions. A tombstone is the value's vault row
+     * without its ciphertext, so the pipeline's {@code ON CONFLICT (masked) DO NOTHING} can never store the original
+     * again: a batch writing the value at the same moment waits for this transaction, or this one for it.
+     */
     private int forget(Connection db, List<String> masked, String reason) throws SQLException {
+        boolean mayPurge = mayVacuum(db);
         List<String> erased = inTransaction(db, () -> {
-            try (PreparedStatement delete = db.prepareStatement("DELETE FROM login_etl_vault WHERE masked = ANY (?) RETURNING masked");
-                 PreparedStatement tombstone = db.prepareStatement(
-                         "INSERT INTO login_etl_forgotten (masked) SELECT unnest(?::varchar[]) ON CONFLICT DO NOTHING")) {
-                java.sql.Array values = db.createArrayOf("varchar", masked.toArray());
-                delete.setArray(1, values);
-                List<String> deleted = new ArrayList<>();
-                try (ResultSet rs = delete.executeQuery()) {
-                    while (rs.next()) {
-                        deleted.add(rs.getString(1));
-                    }
-                }
+            java.sql.Array values = db.createArrayOf("varchar", masked.toArray());
+            // first a tombstone for each value with no row yet (in key order, as the pipeline inserts: no deadlock)
+            try (PreparedStatement tombstone = db.prepareStatement("INSERT INTO login_etl_vault (masked, forgotten_at) "
+                    + "SELECT m, now() FROM unnest(?::varchar[]) AS m ORDER BY m ON CONFLICT (masked) DO NOTHING")) {
                 tombstone.setArray(1, values);
                 tombstone.executeUpdate();
-                int absent = masked.size() - deleted.size();
-                audit(db, "forget", reason, masked, "erased " + deleted.size() + " of " + masked.size()
-                        + (absent == 0 ? "" : ", " + absent + " not in the vault"));
-                return deleted;
             }
+            // then the entries that hold an original, including those a batch committed while the tombstones waited
+            List<String> done = new ArrayList<>();
+            try (PreparedStatement erase = db.prepareStatement("UPDATE login_etl_vault SET key_id = NULL, sealed = NULL, "
+                    + "forgotten_at = now() WHERE masked = ANY (?) AND sealed IS NOT NULL RETURNING masked")) {
+                erase.setArray(1, values);
+                try (ResultSet rs = erase.executeQuery()) {
+                    while (rs.next()) {
+                        done.add(rs.getString(1));
+                    }
+                }
+            }
+            int absent = masked.size() - done.size();
+            AuditTrail.record(db, "forget", reason, masked, "erased " + done.size() + " of " + masked.size()
+                    + (absent == 0 ? "" : ", " + absent + " not in the vault"));
+            return done;
         });
         out.println("forgot " + erased.size() + " of " + masked.size() + " masked values: their originals can no longer be recovered");
+        int exit = 0;
+        if (!erased.isEmpty()) {
+            if (mayPurge) {
+                purge(db);
+            } else {
+                err.println("login-etl: the erased ciphertexts stay in login_etl_vault's files as dead row versions until it is "
+                        + "vacuumed: grant DB_USER MAINTAIN on login_etl_vault (PostgreSQL 17+; least-privilege.sql does), or "
+                        + "have its owner run VACUUM FULL login_etl_vault");
+                exit = 1;
+            }
+        }
         List<String> absent = masked.stream().filter(m -> !erased.contains(m)).toList();
         if (!absent.isEmpty()) {
             err.println("login-etl: not in the vault (written without a vault key, forgotten before, or never seen; "
                     + "kept out of it from now on): " + String.join(" ", absent));
-            return 1;
+            exit = 1;
         }
-        return 0;
+        return exit;
+    }
+
+    /**
+     * VACUUM FULL: the vault rewritten into new files holding only the live rows, the old files dropped. A plain
+     * VACUUM would free the dead versions' space but leave their bytes on the page until overwritten.
+     */
+    private static void purge(Connection db) throws SQLException {
+        try (Statement s = db.createStatement()) {
+            s.execute("VACUUM (FULL) login_etl_vault");
+        }
+    }
+
+    /** Whether DB_USER may VACUUM the vault: MAINTAIN (PostgreSQL 17+), else owning it or being a superuser. */
+    private static boolean mayVacuum(Connection db) throws SQLException {
+        String check = db.getMetaData().getDatabaseMajorVersion() >= 17
+                ? "SELECT has_table_privilege('login_etl_vault', 'MAINTAIN')"
+                : "SELECT pg_has_role(relowner, 'USAGE') OR (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) "
+                        + "FROM pg_class WHERE oid = 'login_etl_vault'::regclass";
+        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery(check)) {
+            return rs.next() && rs.getBoolean(1);
+        }
     }
 
     /** Control characters in an original (a tab or newline could forge output lines) as backslash escapes. */
@@ -200,7 +244,7 @@ public final class VaultCommands {
                 }
             }
             update.executeBatch();
-            audit(db, "rekey", reason, List.of(), "re-encrypted " + done + " under key " + keys.newestId()
+            AuditTrail.record(db, "rekey", reason, List.of(), "re-encrypted " + done + " under key " + keys.newestId()
                     + (failed.isEmpty() ? "" : ", " + failed.size() + " not opened"));
         }
         return done;
@@ -225,18 +269,6 @@ public final class VaultCommands {
         }
     }
 
-    private void audit(Connection db, String action, String reason, List<String> masked, String outcome) throws SQLException {
-        try (PreparedStatement ps = db.prepareStatement(
-                "INSERT INTO login_etl_audit (action, os_user, reason, masked_values, outcome) VALUES (?, ?, ?, ?, ?)")) {
-            ps.setString(1, action);
-            ps.setString(2, System.getProperty("user.name"));
-            ps.setString(3, reason);
-            ps.setArray(4, db.createArrayOf("text", masked.toArray()));
-            ps.setString(5, outcome);
-            ps.executeUpdate();
-        }
-    }
-
     private VaultKeys keys() {
         String key = settings.getOrDefault("pii.vault.secret", "");
         if (key.isBlank()) {
@@ -250,6 +282,11 @@ public final class VaultCommands {
     }
 
     private Connection connect() {
+        return connect(settings);
+    }
+
+    /** A connection to DB_URL as DB_USER, for a command that runs no DDL: the schema must be current. */
+    static Connection connect(Map<String, String> settings) {
         String url = settings.getOrDefault("db.url", "");
         if (url.isBlank()) {
             throw new ConfigurationException("DB_URL", "is not set: give the JDBC URL of the PostgreSQL that holds the vault");

@@ -36,9 +36,10 @@ public class BatchWriterRoutes extends EndpointRouteBuilder {
     /**
      * A whole batch in one statement, each row written only if its SQS message id is new: the ids go into
      * {@code login_etl_messages}, the sealed originals into {@code login_etl_vault} (once per masked value, when a
-     * vault key is set) and the rows into {@code user_logins}, all in the same statement, so a redelivered message
-     * never makes a second row while two messages with equal content stay two rows. Keys are inserted in order, so
-     * batches written side by side that share values wait for each other instead of deadlocking.
+     * vault key is set; a forgotten value's tombstone holds its key, so its original is never stored again) and the
+     * rows into {@code user_logins}, all in the same statement, so a redelivered message never makes a second row
+     * while two messages with equal content stay two rows. Keys are inserted in order, so batches written side by
+     * side that share values wait for each other instead of deadlocking.
      */
     public static String insert(String appVersionType) {
         List<String[]> columns = columns(appVersionType);
@@ -58,8 +59,7 @@ public class BatchWriterRoutes extends EndpointRouteBuilder {
                 + "SELECT masked_ip, vault_key_id, vault_ip FROM written WHERE vault_ip IS NOT NULL"
                 + " UNION ALL SELECT masked_device_id, vault_key_id, vault_device_id FROM written WHERE vault_device_id IS NOT NULL"
                 + ") AS v(masked, key_id, sealed)"
-                + " WHERE NOT EXISTS (SELECT 1 FROM login_etl_forgotten f WHERE f.masked = v.masked) ORDER BY masked"
-                + " ON CONFLICT (masked) DO NOTHING)"
+                + " ORDER BY masked ON CONFLICT (masked) DO NOTHING)"
                 + " INSERT INTO user_logins (user_id, device_type, masked_ip, masked_device_id, locale, app_version, create_date)"
                 + " SELECT user_id, device_type, masked_ip, masked_device_id, locale, app_version, create_date FROM written";
     }

@@ -20,6 +20,8 @@ import java.util.concurrent.Future;
 
 import io.loginetl.LoginEtl;
 import io.loginetl.db.Schema;
+import io.loginetl.vault.AuditTrail;
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,7 +39,7 @@ class MigrateIT {
 
             Properties settings = f.settings();
             settings.setProperty("db.migrate", "false");
-            assertEquals("db.migrate is false and the database at DB_URL is not at login-etl's schema version 2: " + TOLD,
+            assertEquals("db.migrate is false and the database at DB_URL is not at login-etl's schema version 3: " + TOLD,
                     Fixture.startRefusal(settings).getMessage());
             JarProcess.Result recover = JarProcess.run(env, Path.of("."), 60, "recover", "a".repeat(64), "--reason", "ticket 7");
             assertEquals(2, recover.exit(), recover.out());
@@ -46,12 +48,12 @@ class MigrateIT {
 
             JarProcess.Result first = JarProcess.run(env, Path.of("."), 120, "migrate");
             assertEquals(0, first.exit(), first.err());
-            assertEquals("migrate: the database at DB_URL is now at login-etl's schema version 2 (applied 1, 2)", first.out().strip());
-            assertEquals(List.of("login_etl_audit", "login_etl_forgotten", "login_etl_messages", "login_etl_schema_history",
+            assertEquals("migrate: the database at DB_URL is now at login-etl's schema version 3 (applied 1, 2, 3)", first.out().strip());
+            assertEquals(List.of("login_etl_audit", "login_etl_messages", "login_etl_schema_history",
                     "login_etl_vault", "user_logins"), tables(f));
             JarProcess.Result again = JarProcess.run(env, Path.of("."), 120, "migrate");
             assertEquals(0, again.exit(), again.err());
-            assertEquals("migrate: the database at DB_URL is already at login-etl's schema version 2", again.out().strip());
+            assertEquals("migrate: the database at DB_URL is already at login-etl's schema version 3", again.out().strip());
 
             // migrated by the owner, the pipeline runs without migrating
             try (LoginEtl.Running pipeline = LoginEtl.start(settings)) {
@@ -103,15 +105,49 @@ class MigrateIT {
                 for (Future<List<String>> m : migrations) {
                     applied.addAll(m.get(120, SECONDS)); // throws if any failed
                 }
-                assertEquals(List.of("1", "2"), applied, "each version applied once, by one of them");
+                assertEquals(List.of("1", "2", "3"), applied, "each version applied once, by one of them");
             } finally {
                 starts.shutdownNow();
             }
             try (Connection c = f.db(); Statement s = c.createStatement();
-                 ResultSet rs = s.executeQuery("SELECT count(*) FROM login_etl_schema_history WHERE success AND version IN ('1', '2')")) {
+                 ResultSet rs = s.executeQuery("SELECT count(*) FROM login_etl_schema_history WHERE success AND version IN ('1', '2', '3')")) {
                 assertTrue(rs.next());
-                assertEquals(2, rs.getInt(1));
+                assertEquals(3, rs.getInt(1));
             }
+        }
+    }
+
+    @Test
+    void version3TurnsTheOldTombstonesIntoVaultRowsWithoutTheirOriginalAndChainsTheAuditWrittenBefore() throws Exception {
+        try (Fixture f = new Fixture()) {
+            // a database at version 2, as the previous release left it: an entry that a batch put back beside its
+            // tombstone (the race version 3 closes), a plain tombstone, a live entry and two audit rows
+            Flyway.configure().dataSource(f.jdbcUrl, f.servers.dbUser(), f.servers.dbPassword())
+                    .locations("classpath:db/migration").table(Schema.HISTORY).target("2").load().migrate();
+            try (Connection c = f.db(); Statement s = c.createStatement()) {
+                s.execute("INSERT INTO login_etl_vault (masked, key_id, sealed) VALUES "
+                        + "('raced', 'k1', '\\x0102'), ('live', 'k1', '\\x0304')");
+                s.execute("INSERT INTO login_etl_forgotten (masked) VALUES ('raced'), ('forgotten')");
+                s.execute("INSERT INTO login_etl_audit (action, reason, masked_values, outcome) VALUES "
+                        + "('forget', 'old request', '{raced}', 'erased 1 of 1'), ('recover', 'ticket', '{live}', 'recovered 1 of 1')");
+            }
+
+            JarProcess.Result migrated = JarProcess.run(f.environment(), Path.of("."), 120, "migrate");
+            assertEquals(0, migrated.exit(), migrated.err());
+
+            List<String> vault = new ArrayList<>();
+            try (Connection c = f.db(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+                    "SELECT masked, sealed IS NULL, key_id IS NULL, forgotten_at IS NOT NULL FROM login_etl_vault ORDER BY masked")) {
+                while (rs.next()) {
+                    vault.add(rs.getString(1) + " " + rs.getBoolean(2) + rs.getBoolean(3) + rs.getBoolean(4));
+                }
+                assertEquals(List.of("forgotten truetruetrue", "live falsefalsefalse", "raced truetruetrue"), vault);
+                AuditTrail.Verdict verdict = AuditTrail.verify(c, null);
+                assertTrue(verdict.intact(), verdict.toString());
+                assertEquals(2, verdict.rows());
+            }
+            assertEquals(List.of("login_etl_audit", "login_etl_messages", "login_etl_schema_history", "login_etl_vault",
+                    "user_logins"), tables(f));
         }
     }
 

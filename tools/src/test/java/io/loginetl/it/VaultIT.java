@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -17,9 +18,13 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import io.loginetl.LoginEtl;
 import io.loginetl.masking.PiiMasker;
+import io.loginetl.vault.AuditTrail;
 import org.junit.jupiter.api.Test;
 
 /** The vault end to end: the pipeline keeps the originals encrypted, the jar's recover/forget/rekey use them. */
@@ -140,6 +145,137 @@ class VaultIT {
         }
     }
 
+    @Test
+    void aBatchStoringAValueWhileItIsForgottenWaitsForTheErasureAndTheTombstoneWins() throws Exception {
+        try (Fixture f = new Fixture()) {
+            Map<String, String> env = f.environment();
+            assertEquals(0, JarProcess.run(env, Path.of("."), 120, "migrate").exit());
+            String masked = MASKER.mask("10.77.0.1");
+            ExecutorService forgetting = Executors.newSingleThreadExecutor();
+            try (Connection batch = f.db()) {
+                // a batch in flight: its vault entry inserted as the pipeline does (same arbiter), not yet committed
+                batch.setAutoCommit(false);
+                try (PreparedStatement ps = batch.prepareStatement("INSERT INTO login_etl_vault (masked, key_id, sealed) "
+                        + "VALUES (?, 'k1', '\\x0102') ON CONFLICT (masked) DO NOTHING")) {
+                    ps.setString(1, masked);
+                    assertEquals(1, ps.executeUpdate());
+                }
+                Future<JarProcess.Result> forget = forgetting.submit(
+                        () -> JarProcess.run(env, Path.of("."), 120, "forget", masked, "--reason", "erasure request"));
+                // forget must wait for the batch: its tombstone and the batch's entry are the same key
+                await().atMost(60, SECONDS).until(() -> waitingOnALock(f));
+                batch.commit();
+
+                JarProcess.Result forgot = forget.get(120, SECONDS);
+                assertEquals(0, forgot.exit(), forgot.err());
+                assertTrue(forgot.out().startsWith("forgot 1 of 1"), forgot.out());
+            } finally {
+                forgetting.shutdownNow();
+            }
+            assertEquals(0, count(f, "SELECT count(*) FROM login_etl_vault WHERE sealed IS NOT NULL"), "the original came back");
+            assertEquals(1, count(f, "SELECT count(*) FROM login_etl_vault WHERE masked = '" + masked + "' AND forgotten_at IS NOT NULL"));
+
+            // a later batch with the same value: the tombstone holds the key
+            try (Connection later = f.db(); PreparedStatement ps = later.prepareStatement("INSERT INTO login_etl_vault "
+                    + "(masked, key_id, sealed) VALUES (?, 'k1', '\\x0304') ON CONFLICT (masked) DO NOTHING")) {
+                ps.setString(1, masked);
+                assertEquals(0, ps.executeUpdate());
+            }
+        }
+    }
+
+    @Test
+    void theAuditIsAHashChainThatShowsARowChangedRemovedOrCutFromItsEnd() throws Exception {
+        try (Fixture f = new Fixture()) {
+            Map<String, String> env = f.environment();
+            assertEquals(0, JarProcess.run(env, Path.of("."), 120, "migrate").exit());
+            // writers side by side: the trigger serialises them, so the chain never forks
+            ExecutorService writers = Executors.newFixedThreadPool(4);
+            try {
+                List<Future<?>> done = new ArrayList<>();
+                for (int w = 0; w < 4; w++) {
+                    int writer = w;
+                    done.add(writers.submit(() -> {
+                        try (Connection c = f.db()) {
+                            for (int i = 0; i < 10; i++) {
+                                AuditTrail.record(c, "recover", "ticket " + writer + "-" + i, List.of("m" + i, "n\u00e9"), "recovered 2 of 2");
+                            }
+                        }
+                        return null;
+                    }));
+                }
+                for (Future<?> d : done) {
+                    d.get(60, SECONDS);
+                }
+            } finally {
+                writers.shutdownNow();
+            }
+            JarProcess.Result verified = JarProcess.run(env, Path.of("."), 60, "verify-audit");
+            assertEquals(0, verified.exit(), verified.err());
+            assertTrue(verified.out().startsWith("verify-audit: 40 rows, chain intact; head "), verified.out());
+            String head = verified.out().split("head ")[1].substring(0, 64);
+
+            try (Connection c = f.db(); Statement s = c.createStatement()) {
+                c.setAutoCommit(false); // each tampering rolled back before the next
+                s.execute("UPDATE login_etl_audit SET reason = 'nothing to see' WHERE id = (SELECT min(id) + 4 FROM login_etl_audit)");
+                assertBroken(c, null, 5, "fields do not match its hash");
+                c.rollback();
+                s.execute("DELETE FROM login_etl_audit WHERE id = (SELECT min(id) + 4 FROM login_etl_audit)");
+                assertBroken(c, null, 5, "link does not match the row before it");
+                c.rollback();
+                s.execute("DELETE FROM login_etl_audit WHERE id = (SELECT max(id) FROM login_etl_audit)");
+                assertTrue(AuditTrail.verify(c, null).intact(), "a cut end leaves a shorter chain");
+                assertBroken(c, head, null, "head recorded earlier (" + head + ") is not in the chain");
+                c.rollback();
+                // the owner rewrites a row and re-chains everything after it: only the recorded head shows it
+                s.execute("UPDATE login_etl_audit SET reason = 'rewritten' WHERE id = (SELECT min(id) FROM login_etl_audit)");
+                s.execute("""
+                        DO $$ DECLARE r login_etl_audit; previous bytea; BEGIN
+                          FOR r IN SELECT * FROM login_etl_audit ORDER BY id LOOP
+                            UPDATE login_etl_audit SET prev_hash = previous, hash = sha256(coalesce(previous, ''::bytea)
+                              || convert_to(login_etl_audit_text(r), 'UTF8')) WHERE id = r.id RETURNING hash INTO previous;
+                          END LOOP; END $$""");
+                assertTrue(AuditTrail.verify(c, null).intact());
+                assertBroken(c, head, null, "is not in the chain");
+                c.commit();
+            }
+            JarProcess.Result tampered = JarProcess.run(env, Path.of("."), 60, "verify-audit", "--head", head);
+            assertEquals(1, tampered.exit(), tampered.out());
+            assertTrue(tampered.err().contains("the audit chain is broken"), tampered.err());
+        }
+    }
+
+    @Test
+    void theMigrationsSha256WhichPostgresql10LacksIsSha256() throws Exception {
+        try (Fixture f = new Fixture()) {
+            assertEquals(0, JarProcess.run(f.environment(), Path.of("."), 120, "migrate").exit());
+            // inputs of 0 to 300 bytes (every padding case: up to 5 blocks), against the server's own sha256()
+            String differing = """
+                    SELECT count(*) FILTER (WHERE login_etl_sha256(d) IS DISTINCT FROM sha256(d)), count(*)
+                    FROM generate_series(0, 300) AS n, LATERAL (SELECT substring(decode(string_agg(md5(n || '.' || j), ''), 'hex')
+                                                                          FROM 1 FOR n) AS d FROM generate_series(1, 20) AS j) AS input""";
+            try (Connection c = f.db(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(differing)) {
+                assertTrue(rs.next());
+                assertEquals(301, rs.getLong(2));
+                assertEquals(0, rs.getLong(1), "inputs whose hash differs from sha256()");
+            }
+        }
+    }
+
+    private static void assertBroken(Connection c, String head, Integer nth, String problem) throws Exception {
+        AuditTrail.Verdict verdict = AuditTrail.verify(c, head);
+        assertFalse(verdict.intact(), verdict.toString());
+        assertTrue(verdict.problem().contains(problem), verdict.toString());
+        if (nth != null) {
+            assertEquals(nth.longValue(), verdict.rows(), "broken at the " + nth + "th row read: " + verdict);
+        }
+    }
+
+    /** Whether a session of this test's database waits for a lock held by another. */
+    private static boolean waitingOnALock(Fixture f) throws Exception {
+        return count(f, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'") > 0;
+    }
+
     /** Every table but the vault, dumped as text: no raw ip or device id anywhere. */
     private static void assertNoRawValueOutsideTheVault(Fixture f, List<String> ips, List<String> devices) throws Exception {
         for (String table : List.of("user_logins", "login_etl_messages", "login_etl_audit")) {
@@ -152,7 +288,7 @@ class VaultIT {
                 }
             }
         }
-        try (Connection c = f.db(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT sealed FROM login_etl_vault")) {
+        try (Connection c = f.db(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT sealed FROM login_etl_vault WHERE sealed IS NOT NULL")) {
             while (rs.next()) {
                 String bytes = new String(rs.getBytes(1), StandardCharsets.ISO_8859_1);
                 for (String raw : concat(ips, devices)) {

@@ -1,10 +1,10 @@
 package io.loginetl;
 
-import java.nio.charset.StandardCharsets;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.loginetl.masking.PiiMasker;
+import io.loginetl.vault.RandomKeys;
 import io.loginetl.vault.VaultKeys;
 
 /**
@@ -17,17 +17,18 @@ final class PipelineBeans {
     private PipelineBeans() {
     }
 
-    /** The masker: PII_MASKING_KEY (at least 32 bytes, required) and, when set, the vault's PII_VAULT_KEY. */
+    /** The masker: PII_MASKING_KEY (base64 of at least 32 random bytes, required) and, when set, the vault's PII_VAULT_KEY. */
     static PiiMasker masker(String maskingKey, String vaultKey) {
         if (maskingKey.isBlank()) {
             throw new ConfigurationException("PII_MASKING_KEY",
-                    "is not set: the pipeline refuses to run without a masking secret of at least 32 bytes "
+                    "is not set: the pipeline refuses to run without a masking key, base64 of at least 32 random bytes "
                             + "(for example: export PII_MASKING_KEY=$(openssl rand -base64 32))");
         }
-        byte[] key = maskingKey.getBytes(StandardCharsets.UTF_8);
-        if (key.length < PiiMasker.MIN_KEY_BYTES) {
-            throw new ConfigurationException("PII_MASKING_KEY",
-                    "has " + key.length + " bytes; it needs at least " + PiiMasker.MIN_KEY_BYTES);
+        byte[] key;
+        try {
+            key = RandomKeys.decode(maskingKey);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException("PII_MASKING_KEY", e.getMessage());
         }
         return new PiiMasker(key, vaultKeys(vaultKey));
     }

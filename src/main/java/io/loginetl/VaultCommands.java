@@ -221,20 +221,25 @@ public final class VaultCommands {
         return 0;
     }
 
-    /** Re-encrypts every entry not under the newest key; those no key opens go to {@code failed}. */
+    /**
+     * Re-encrypts every entry not under the newest key or not in the current (padded) format; those no key opens go
+     * to {@code failed}.
+     */
     private int reseal(Connection db, VaultKeys keys, String reason, List<String> failed) throws SQLException {
         int done = 0;
         try (PreparedStatement select = db.prepareStatement(
-                "SELECT masked, key_id, sealed FROM login_etl_vault WHERE key_id <> ? FOR UPDATE");
+                "SELECT masked, key_id, sealed FROM login_etl_vault WHERE sealed IS NOT NULL FOR UPDATE");
              PreparedStatement update = db.prepareStatement("UPDATE login_etl_vault SET key_id = ?, sealed = ? WHERE masked = ?")) {
-            select.setString(1, keys.newestId());
             try (ResultSet rs = select.executeQuery()) {
                 while (rs.next()) {
                     String m = rs.getString(1);
                     try {
-                        String original = keys.open(m, rs.getString(2), rs.getBytes(3));
+                        VaultKeys.Opened opened = keys.unseal(m, rs.getString(2), rs.getBytes(3));
+                        if (opened.current() && keys.newestId().equals(rs.getString(2))) {
+                            continue;
+                        }
                         update.setString(1, keys.newestId());
-                        update.setBytes(2, keys.seal(m, original));
+                        update.setBytes(2, keys.seal(m, opened.original()));
                         update.setString(3, m);
                         update.addBatch();
                         done++;

@@ -90,8 +90,8 @@ class HostileInputPropertiesTest {
             for (String field : List.of("user_id", "device_type", "locale")) {
                 assertEquals(escaped(login.get(field)), escaped(row.get(field)), field);
             }
-            assertEquals(IngestChain.MASKER.mask((String) login.get("ip")), row.get("masked_ip"));
-            assertEquals(IngestChain.MASKER.mask((String) login.get("device_id")), row.get("masked_device_id"));
+            assertEquals(IngestChain.MASKER.maskIp((String) login.get("ip")), row.get("masked_ip"));
+            assertEquals(IngestChain.MASKER.maskDeviceId((String) login.get("device_id")), row.get("masked_device_id"));
             assertFalse(row.containsKey("ip") || row.containsKey("device_id"), "a raw value is left in the row");
             Object expectedVersion = table == IngestChain.INTEGER_TABLE
                     ? AppVersion.encode((String) login.get("app_version")) : login.get("app_version");

@@ -1,7 +1,6 @@
 package io.loginetl.mapping;
 
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
 
@@ -35,8 +34,8 @@ final class IngestChain {
             "app_version", 32), "varchar"));
     static final LoginMapper TEXT_TABLE = new LoginMapper(new UserLoginsTable(Map.of(), "text"));
 
-    static final PiiMasker MASKER = new PiiMasker("fuzz-masking-key-0123456789-abcdef".getBytes(StandardCharsets.UTF_8),
-            VaultKeys.parse(Base64.getEncoder().encodeToString("fuzz-vault-key-0123456789-abcdef".getBytes(StandardCharsets.UTF_8))));
+    static final PiiMasker MASKER = new PiiMasker(Base64.getDecoder().decode("jQfwq9L7zcA0dFN8BEcZ/BNAFc0flArLvMSI/sd6x0g="),
+            VaultKeys.parse("546Y9SadCMsl/XzZSSqo7MnxLEUfUJcK2JAxt1HRqJ4="));
     private static final MessageSizeLimit SIZE = new MessageSizeLimit(MAX_BYTES);
     private static final JsonFlattener FLATTENER = new JsonFlattener();
 

@@ -230,6 +230,6 @@ public final class BenchCommand {
     static String randomKey() {
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
-        return java.util.HexFormat.of().formatHex(key);
+        return java.util.Base64.getEncoder().encodeToString(key);
     }
 }

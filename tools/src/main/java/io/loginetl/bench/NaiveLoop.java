@@ -1,6 +1,5 @@
 package io.loginetl.bench;
 
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -42,8 +41,8 @@ public final class NaiveLoop {
                     Map<?, ?> login = json.readValue(m.body(), Map.class);
                     insert.setString(1, (String) login.get("user_id"));
                     insert.setString(2, (String) login.get("device_type"));
-                    insert.setString(3, masker.mask((String) login.get("ip")));
-                    insert.setString(4, masker.mask((String) login.get("device_id")));
+                    insert.setString(3, masker.maskIp((String) login.get("ip")));
+                    insert.setString(4, masker.maskDeviceId((String) login.get("device_id")));
                     insert.setString(5, (String) login.get("locale"));
                     insert.executeUpdate();
                     sqs.deleteMessage(b -> b.queueUrl(queueUrl).receiptHandle(m.receiptHandle()));
@@ -67,7 +66,7 @@ public final class NaiveLoop {
              Connection c = DriverManager.getConnection(System.getenv("DB_URL"), user.isBlank() ? null : user,
                      password.isBlank() ? null : password)) {
             double rate = run(sqs, args[0], c, Integer.parseInt(args[1]), Integer.parseInt(args[2]),
-                    System.getenv("PII_MASKING_KEY").getBytes(StandardCharsets.UTF_8));
+                    java.util.Base64.getDecoder().decode(System.getenv("PII_MASKING_KEY")));
             System.out.printf("naive %.3f messages/s%n", rate);
         }
     }

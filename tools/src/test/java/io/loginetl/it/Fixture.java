@@ -8,6 +8,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,7 @@ import io.loginetl.ConfigurationException;
 import io.loginetl.LoginEtl;
 import io.loginetl.demo.EmbeddedServers;
 import io.loginetl.demo.SqsQueues;
+import io.loginetl.masking.PiiMasker;
 import io.loginetl.metrics.PipelineStats;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
@@ -29,7 +31,9 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  */
 final class Fixture implements AutoCloseable {
 
-    static final String MASKING_KEY = "integration-test-masking-key-0123456789";
+    /** The tests' masking key (base64 of 32 random bytes, as the pipeline requires), and a masker with it. */
+    static final String MASKING_KEY = "Pnrqy2nIlTVDrw1Fv5wZr+dEh1dr+1yXoW0TiQ7P53Q=";
+    static final PiiMasker MASKER = new PiiMasker(Base64.getDecoder().decode(MASKING_KEY));
 
     final EmbeddedServers servers = RealServers.get();
     final SqsClient sqs = servers.newSqsClient();

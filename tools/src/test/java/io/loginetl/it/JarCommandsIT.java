@@ -54,8 +54,9 @@ class JarCommandsIT {
             env.put("CAMEL_MAIN_DURATIONMAXIDLESECONDS", "5");
             env.put("LOG_LEVEL", "TRACE");
             env.put("DB_PASSWORD", "db-password-that-must-not-be-logged");
-            String vaultKey = java.util.Base64.getEncoder().encodeToString("vault-key-that-must-not-be-logged".substring(0, 32)
-                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            byte[] randomKey = new byte[32];
+            new java.security.SecureRandom().nextBytes(randomKey);
+            String vaultKey = java.util.Base64.getEncoder().encodeToString(randomKey);
             env.put("PII_VAULT_KEY", vaultKey);
 
             JarProcess.Result run = JarProcess.run(env, Path.of("."), 180);
@@ -151,14 +152,15 @@ class JarCommandsIT {
     @Test
     void anApplicationPropertiesInTheWorkingDirectoryWinsKeyByKey(@TempDir Path workingDirectory) throws Exception {
         try (Fixture f = new Fixture()) {
-            Files.writeString(workingDirectory.resolve("application.properties"), "pii.masking.secret = short\n");
+            Files.writeString(workingDirectory.resolve("application.properties"), "pii.masking.secret = c2hvcnQ=\n");
             Map<String, String> env = f.environment();
             env.remove("PII_MASKING_KEY");
 
             JarProcess.Result result = JarProcess.run(env, workingDirectory, 60);
 
             assertEquals(2, result.exit(), result.out());
-            assertEquals("login-etl: configuration error: PII_MASKING_KEY has 5 bytes; it needs at least 32", result.err().strip());
+            assertEquals("login-etl: configuration error: PII_MASKING_KEY is base64 of 5 bytes; it must be base64 of at least 32 "
+                    + "random bytes (generate one with: openssl rand -base64 32)", result.err().strip());
         }
     }
 
@@ -247,7 +249,7 @@ class JarCommandsIT {
 
             assertEquals(2, result.exit(), result.out());
             assertEquals(List.of("login-etl: configuration error: PII_MASKING_KEY is not set: the pipeline refuses to run "
-                    + "without a masking secret of at least 32 bytes (for example: export PII_MASKING_KEY=$(openssl rand -base64 32))"),
+                    + "without a masking key, base64 of at least 32 random bytes (for example: export PII_MASKING_KEY=$(openssl rand -base64 32))"),
                     result.err().lines().toList());
         }
     }

@@ -38,7 +38,7 @@ import org.junit.jupiter.api.Test;
 class LeastPrivilegeIT {
 
     private static final Path SCRIPT = Path.of("src/main/resources/db/least-privilege.sql");
-    private static final PiiMasker MASKER = new PiiMasker(Fixture.MASKING_KEY.getBytes(StandardCharsets.UTF_8));
+    private static final PiiMasker MASKER = Fixture.MASKER;
 
     @Test
     void theOwnersScriptLetsThePipelineWriteAndTheOfficerRecoverAndForgetAndRefusesThemEverythingElse() throws Exception {
@@ -60,14 +60,12 @@ class LeastPrivilegeIT {
 
             JarProcess.Result migrated = JarProcess.run(as(f.environment(), owner), Path.of("."), 120, "migrate");
             assertEquals(0, migrated.exit(), migrated.err());
-            Process psql = new ProcessBuilder("psql", "-X", "-v", "pipeline_role=" + pipeline, "-v", "officer_role=" + officer,
-                    "-f", SCRIPT.toString(), f.jdbcUrl.replace("jdbc:postgresql://", "postgresql://" + owner + ":" + owner + "@"))
-                    .redirectErrorStream(true).start();
-            assertTrue(psql.waitFor(60, TimeUnit.SECONDS));
-            String psqlOutput = new String(psql.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertEquals(0, psql.exitValue(), psqlOutput);
+            String psqlOutput = runScript(f, owner, pipeline, officer, 0);
             assertTrue(psqlOutput.contains("least-privilege.sql: granted " + pipeline), psqlOutput);
             assertEquals(List.of(), ownedBy(f, pipeline, officer), "no table may be owned by the pipeline or the officer");
+            List<String> granted = grants(f, pipeline, officer);
+            runScript(f, owner, pipeline, officer, 0);
+            assertEquals(granted, grants(f, pipeline, officer), "a second run gives the same grants");
 
             // the pipeline under its role, not allowed to migrate
             Properties settings = f.settings();
@@ -103,7 +101,7 @@ class LeastPrivilegeIT {
             // the officer: recover and forget through the jar, under its role
             Map<String, String> officerEnv = as(f.environment(), officer);
             officerEnv.put("PII_VAULT_KEY", vaultKey);
-            String maskedIp = MASKER.mask(ips.get(0));
+            String maskedIp = MASKER.maskIp(ips.get(0));
             JarProcess.Result recovered = JarProcess.run(officerEnv, Path.of("."), 60, "recover", maskedIp, "--reason", "ticket 17");
             assertEquals(0, recovered.exit(), recovered.err());
             assertEquals(maskedIp + "\t" + ips.get(0), recovered.out().strip());
@@ -131,7 +129,47 @@ class LeastPrivilegeIT {
             assertTrue(verified.out().startsWith("verify-audit: 3 rows, chain intact"), verified.out());
             assertEquals(List.of(officer + "|recover|ticket 17|recovered 1 of 1", officer + "|forget|erasure 17|erased 1 of 1",
                     officer + "|recover|ticket 18|recovered 0 of 1, 1 not in the vault"), audit(f));
+
+            // a role that owns a table could grant itself anything back: the script refuses to run
+            try (Connection c = f.db(); Statement s = c.createStatement()) {
+                s.execute("ALTER TABLE login_etl_messages OWNER TO " + pipeline);
+            }
+            String refused = runScript(f, owner, pipeline, officer, 3);
+            assertTrue(refused.contains("table login_etl_messages is owned by " + pipeline), refused);
         }
+    }
+
+    /** Runs the script as the owner with psql, as the docs say; returns what psql printed, checking its exit code. */
+    private static String runScript(Fixture f, String owner, String pipeline, String officer, int exit) throws Exception {
+        Process psql = new ProcessBuilder("psql", "-X", "-v", "pipeline_role=" + pipeline, "-v", "officer_role=" + officer,
+                "-f", SCRIPT.toString(), f.jdbcUrl.replace("jdbc:postgresql://", "postgresql://" + owner + ":" + owner + "@"))
+                .redirectErrorStream(true).start();
+        String output = new String(psql.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(psql.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(exit, psql.exitValue(), output);
+        return output;
+    }
+
+    /** Every table and column privilege the roles hold, as grantee|table|column|privilege. */
+    private static List<String> grants(Fixture f, String... roles) throws SQLException {
+        List<String> grants = new ArrayList<>();
+        try (Connection c = f.db(); PreparedStatement ps = c.prepareStatement("""
+                SELECT grantee || '|' || table_name || '|' || column_name || '|' || privilege_type
+                  FROM information_schema.column_privileges WHERE grantee = ANY (?)
+                UNION ALL
+                SELECT grantee || '|' || table_name || '||' || privilege_type
+                  FROM information_schema.table_privileges WHERE grantee = ANY (?)
+                ORDER BY 1""")) {
+            ps.setArray(1, c.createArrayOf("text", roles));
+            ps.setArray(2, c.createArrayOf("text", roles));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    grants.add(rs.getString(1));
+                }
+            }
+        }
+        assertTrue(grants.size() > 10, grants.toString());
+        return grants;
     }
 
     private static Map<String, String> as(Map<String, String> env, String role) {

@@ -13,14 +13,17 @@ import org.junit.jupiter.api.Test;
 class StartupChecksIT {
 
     @Test
-    void refusesToStartWithoutAMaskingKeyOfAtLeast32Bytes() throws Exception {
+    void refusesToStartWithoutAMaskingKeyOfAtLeast32RandomBytes() throws Exception {
         try (Fixture f = new Fixture()) {
             Properties settings = f.settings();
             settings.setProperty("pii.masking.secret", "");
             assertEquals("PII_MASKING_KEY", Fixture.startRefusal(settings).setting());
-            settings.setProperty("pii.masking.secret", "x".repeat(31));
+            settings.setProperty("pii.masking.secret", "a".repeat(44)); // 33 bytes, a pattern of 3
             ConfigurationException e = Fixture.startRefusal(settings);
-            assertEquals("PII_MASKING_KEY has 31 bytes; it needs at least 32", e.getMessage());
+            assertEquals("PII_MASKING_KEY repeats a pattern of 3 bytes, not random bytes (generate one with: openssl rand -base64 32)",
+                    e.getMessage());
+            settings.setProperty("pii.masking.secret", "integration-test-masking-key-0123456789"); // the passphrase the tests used to use
+            assertEquals("PII_MASKING_KEY is not base64 (generate one with: openssl rand -base64 32)", Fixture.startRefusal(settings).getMessage());
         }
     }
 

@@ -14,7 +14,6 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -30,9 +29,9 @@ import org.junit.jupiter.api.Test;
 /** The vault end to end: the pipeline keeps the originals encrypted, the jar's recover/forget/rekey use them. */
 class VaultIT {
 
-    private static final String KEY_1 = Base64.getEncoder().encodeToString(bytes(7));
-    private static final String KEY_2 = Base64.getEncoder().encodeToString(bytes(9));
-    private static final PiiMasker MASKER = new PiiMasker(Fixture.MASKING_KEY.getBytes(StandardCharsets.UTF_8));
+    private static final String KEY_1 = "rYfzMeEHs9HmKINswBF0MdaP1xnQOH/fnsLEC0LiFAI=";
+    private static final String KEY_2 = "SujglKb/ZEeemS5j1F3uxTQQN8118NZeFVgacFfE1aM=";
+    private static final PiiMasker MASKER = Fixture.MASKER;
 
     @Test
     void holdersOfTheKeyRecoverExactlyTheOriginalsOthersNothingForgetErasesAndEveryCallIsAudited() throws Exception {
@@ -53,8 +52,8 @@ class VaultIT {
             assertEquals(ips.size() + devices.size(), count(f, "SELECT count(*) FROM login_etl_vault"));
             Map<String, String> env = f.environment();
             env.put("PII_VAULT_KEY", KEY_1);
-            String maskedIp = MASKER.mask(ips.get(0));
-            String maskedDevice = MASKER.mask(devices.get(0));
+            String maskedIp = MASKER.maskIp(ips.get(0));
+            String maskedDevice = MASKER.maskDeviceId(devices.get(0));
 
             JarProcess.Result recovered = JarProcess.run(env, Path.of("."), 60, "recover", maskedIp, maskedDevice, "--reason", "ticket 42");
             assertEquals(0, recovered.exit(), recovered.err());
@@ -74,7 +73,7 @@ class VaultIT {
             env.put("PII_VAULT_KEY", KEY_1);
             JarProcess.Result forgot = JarProcess.run(env, Path.of("."), 60, "forget", maskedIp, "--reason", "erasure request");
             assertEquals(0, forgot.exit(), forgot.err());
-            String neverStored = MASKER.mask("10.99.99.99");
+            String neverStored = MASKER.maskIp("10.99.99.99");
             JarProcess.Result forgotNothing = JarProcess.run(env, Path.of("."), 60, "forget", neverStored, "--reason", "request 2");
             assertEquals(1, forgotNothing.exit(), forgotNothing.out());
             assertTrue(forgotNothing.err().contains("not in the vault") && forgotNothing.err().contains(neverStored), forgotNothing.err());
@@ -131,7 +130,7 @@ class VaultIT {
                 await().atMost(60, SECONDS).until(() -> f.rows() == 1);
             }
             Map<String, String> env = f.environment();
-            String masked = MASKER.mask("10.11.0.1");
+            String masked = MASKER.maskIp("10.11.0.1");
             env.put("PII_VAULT_KEY", KEY_2 + "," + KEY_1); // rotation: the new key first, the old one still decrypts
             assertEquals(masked + "\t10.11.0.1", JarProcess.run(env, Path.of("."), 60, "recover", masked, "--reason", "r").out().strip());
 
@@ -150,7 +149,7 @@ class VaultIT {
         try (Fixture f = new Fixture()) {
             Map<String, String> env = f.environment();
             assertEquals(0, JarProcess.run(env, Path.of("."), 120, "migrate").exit());
-            String masked = MASKER.mask("10.77.0.1");
+            String masked = MASKER.maskIp("10.77.0.1");
             ExecutorService forgetting = Executors.newSingleThreadExecutor();
             try (Connection batch = f.db()) {
                 // a batch in flight: its vault entry inserted as the pipeline does (same arbiter), not yet committed
@@ -309,11 +308,5 @@ class VaultIT {
             rs.next();
             return rs.getLong(1);
         }
-    }
-
-    private static byte[] bytes(int value) {
-        byte[] key = new byte[32];
-        Arrays.fill(key, (byte) value);
-        return key;
     }
 }

@@ -36,7 +36,7 @@ final class VerifyAuditCommand {
         try (Connection db = VaultCommands.connect(settings)) {
             AuditTrail.Verdict verdict = AuditTrail.verify(db, head);
             if (verdict.intact()) {
-                out.println("verify-audit: " + verdict.rows() + " rows, chain intact; head " + verdict.head()
+                out.println("verify-audit: " + verdict.rows() + (verdict.rows() == 1 ? " row" : " rows") + ", chain intact; head " + verdict.head()
                         + " (record it elsewhere; a later `verify-audit --head` with it also catches rows removed from the end)");
                 return 0;
             }

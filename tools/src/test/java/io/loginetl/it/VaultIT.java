@@ -24,6 +24,7 @@ import java.util.concurrent.Future;
 import io.loginetl.LoginEtl;
 import io.loginetl.masking.PiiMasker;
 import io.loginetl.vault.AuditTrail;
+import io.loginetl.vault.VaultKeys;
 import org.junit.jupiter.api.Test;
 
 /** The vault end to end: the pipeline keeps the originals encrypted, the jar's recover/forget/rekey use them. */
@@ -134,13 +135,31 @@ class VaultIT {
             env.put("PII_VAULT_KEY", KEY_2 + "," + KEY_1); // rotation: the new key first, the old one still decrypts
             assertEquals(masked + "\t10.11.0.1", JarProcess.run(env, Path.of("."), 60, "recover", masked, "--reason", "r").out().strip());
 
+            // an entry as the release before padding sealed it (format 1), already under the new key
+            String legacy = MASKER.maskIp("10.11.0.9");
+            try (Connection c = f.db(); PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO login_etl_vault (masked, key_id, sealed) VALUES (?, ?, ?)")) {
+                ps.setString(1, legacy);
+                ps.setString(2, VaultKeys.parse(KEY_2).newestId());
+                ps.setBytes(3, sealedUnpadded(KEY_2, legacy, "10.11.0.9"));
+                ps.executeUpdate();
+            }
+
             JarProcess.Result rekey = JarProcess.run(env, Path.of("."), 60, "rekey", "--reason", "rotation");
             assertEquals(0, rekey.exit(), rekey.err());
+            assertEquals("re-encrypted 3 vault entries under key " + VaultKeys.parse(KEY_2).newestId(), rekey.out().strip());
 
             env.put("PII_VAULT_KEY", KEY_2); // the old key retired
-            JarProcess.Result recovered = JarProcess.run(env, Path.of("."), 60, "recover", masked, "--reason", "r");
+            JarProcess.Result recovered = JarProcess.run(env, Path.of("."), 60, "recover", masked, legacy, "--reason", "r");
             assertEquals(0, recovered.exit(), recovered.err());
-            assertEquals(masked + "\t10.11.0.1", recovered.out().strip());
+            assertEquals(List.of(masked + "\t10.11.0.1", legacy + "\t10.11.0.9"), recovered.out().lines().toList());
+            try (Connection c = f.db(); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT masked, key_id, sealed FROM login_etl_vault")) {
+                while (rs.next()) { // every entry now padded: all originals here are 92 bytes sealed
+                    assertTrue(VaultKeys.parse(KEY_2).unseal(rs.getString(1), rs.getString(2), rs.getBytes(3)).current());
+                    assertEquals(92, rs.getBytes(3).length);
+                }
+            }
         }
     }
 
@@ -259,6 +278,21 @@ class VaultIT {
                 assertEquals(0, rs.getLong(1), "inputs whose hash differs from sha256()");
             }
         }
+    }
+
+    /** IV || AES-GCM(original) with the masked value as associated data: format 1, before padding. */
+    private static byte[] sealedUnpadded(String key, String masked, String original) throws Exception {
+        byte[] iv = new byte[12];
+        new java.security.SecureRandom().nextBytes(iv);
+        javax.crypto.Cipher cipher = javax.crypto.Cipher.getInstance("AES/GCM/NoPadding");
+        cipher.init(javax.crypto.Cipher.ENCRYPT_MODE, new javax.crypto.spec.SecretKeySpec(java.util.Base64.getDecoder().decode(key), "AES"),
+                new javax.crypto.spec.GCMParameterSpec(128, iv));
+        cipher.updateAAD(masked.getBytes(StandardCharsets.UTF_8));
+        byte[] body = cipher.doFinal(original.getBytes(StandardCharsets.UTF_8));
+        byte[] sealed = new byte[12 + body.length];
+        System.arraycopy(iv, 0, sealed, 0, 12);
+        System.arraycopy(body, 0, sealed, 12, body.length);
+        return sealed;
     }
 
     private static void assertBroken(Connection c, String head, Integer nth, String problem) throws Exception {

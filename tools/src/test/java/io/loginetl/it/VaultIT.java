@@ -22,6 +22,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import io.loginetl.LoginEtl;
+import io.loginetl.db.Schema;
 import io.loginetl.masking.PiiMasker;
 import io.loginetl.vault.AuditTrail;
 import io.loginetl.vault.VaultKeys;
@@ -167,7 +168,7 @@ class VaultIT {
     void aBatchStoringAValueWhileItIsForgottenWaitsForTheErasureAndTheTombstoneWins() throws Exception {
         try (Fixture f = new Fixture()) {
             Map<String, String> env = f.environment();
-            assertEquals(0, JarProcess.run(env, Path.of("."), 120, "migrate").exit());
+            Schema.migrate(f.jdbcUrl, f.servers.dbUser(), f.servers.dbPassword()); // as `migrate` does (MigrateIT runs the command)
             String masked = MASKER.maskIp("10.77.0.1");
             ExecutorService forgetting = Executors.newSingleThreadExecutor();
             try (Connection batch = f.db()) {
@@ -206,7 +207,7 @@ class VaultIT {
     void theAuditIsAHashChainThatShowsARowChangedRemovedOrCutFromItsEnd() throws Exception {
         try (Fixture f = new Fixture()) {
             Map<String, String> env = f.environment();
-            assertEquals(0, JarProcess.run(env, Path.of("."), 120, "migrate").exit());
+            Schema.migrate(f.jdbcUrl, f.servers.dbUser(), f.servers.dbPassword()); // as `migrate` does (MigrateIT runs the command)
             // writers side by side: the trigger serialises them, so the chain never forks
             ExecutorService writers = Executors.newFixedThreadPool(4);
             try {
@@ -266,7 +267,7 @@ class VaultIT {
     @Test
     void theMigrationsSha256WhichPostgresql10LacksIsSha256() throws Exception {
         try (Fixture f = new Fixture()) {
-            assertEquals(0, JarProcess.run(f.environment(), Path.of("."), 120, "migrate").exit());
+            Schema.migrate(f.jdbcUrl, f.servers.dbUser(), f.servers.dbPassword());
             // inputs of 0 to 300 bytes (every padding case: up to 5 blocks), against the server's own sha256()
             String differing = """
                     SELECT count(*) FILTER (WHERE login_etl_sha256(d) IS DISTINCT FROM sha256(d)), count(*)

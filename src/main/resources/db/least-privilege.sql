@@ -27,7 +27,10 @@ SELECT format('DO $$BEGIN RAISE EXCEPTION %L; END$$',
 REVOKE ALL ON user_logins, login_etl_messages, login_etl_vault, login_etl_audit, login_etl_schema_history
     FROM PUBLIC, :"pipeline_role", :"officer_role";
 REVOKE ALL ON SEQUENCE login_etl_audit_id_seq FROM PUBLIC, :"pipeline_role", :"officer_role";
-SELECT format('GRANT USAGE ON SCHEMA %I TO %I, %I', current_schema(), :'pipeline_role', :'officer_role') \gexec
+-- the schema's USAGE, where the owner may give it (PostgreSQL 10-14's public schema is the bootstrap superuser's,
+-- and PUBLIC holds USAGE on it already)
+SELECT format('GRANT USAGE ON SCHEMA %I TO %I, %I', current_schema(), :'pipeline_role', :'officer_role')
+ WHERE has_schema_privilege(current_schema(), 'USAGE WITH GRANT OPTION') \gexec
 
 -- Both check the schema's version before they start (Flyway's history, read only).
 GRANT SELECT ON login_etl_schema_history TO :"pipeline_role", :"officer_role";

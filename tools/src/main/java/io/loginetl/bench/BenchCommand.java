@@ -3,6 +3,7 @@ package io.loginetl.bench;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.StringReader;
+import java.net.URI;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -36,6 +37,10 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 public final class BenchCommand {
 
     private static final int NAIVE_SAMPLE = 2_000;
+    /** The bare drain's thread counts; the best is the reference (with the pipeline's consumer count, when another). */
+    private static final List<Integer> DRAIN_THREADS = List.of(2, 8, 32);
+    /** Messages each bare drain takes. */
+    private static final int DRAIN_SAMPLE = 10_000;
     /** The naive loop is timed warm, its best case, after this many messages. */
     private static final int NAIVE_WARM_UP = 1_000;
     /** Messages per warm-up round (fewer for a small run). */
@@ -54,7 +59,18 @@ public final class BenchCommand {
         EmbeddedServers embedded = dbUrl == null || dbUrl.isBlank() ? EmbeddedServers.start() : null;
         try {
             BenchServers servers = embedded != null ? BenchServers.of(embedded) : BenchServers.fromEnvironment();
-            return bench(servers, options);
+            if (options.sqsDelayMillis() == 0) {
+                return bench(servers, options);
+            }
+            String endpoint = servers.environment().getOrDefault("SQS_ENDPOINT", System.getenv().getOrDefault("SQS_ENDPOINT", ""));
+            URI uri = endpoint.isBlank() ? null : URI.create(endpoint);
+            if (uri == null || !"http".equals(uri.getScheme())) {
+                throw new IllegalArgumentException("bench: --sqs-delay needs an http SQS_ENDPOINT (ElasticMQ, LocalStack, or the "
+                        + "embedded servers) to put its delaying proxy in front of, not " + (endpoint.isBlank() ? "AWS" : endpoint));
+            }
+            try (DelayProxy proxy = new DelayProxy(uri.getHost(), uri.getPort(), options.sqsDelayMillis())) {
+                return bench(servers.through("http://127.0.0.1:" + proxy.port()), options);
+            }
         } finally {
             if (embedded != null) {
                 embedded.close();
@@ -64,8 +80,9 @@ public final class BenchCommand {
 
     private int bench(BenchServers servers, BenchOptions o) throws Exception {
         int messages = o.messages();
-        out.printf("bench: %,d messages, %s servers, %d consumers, pipeline and drain JVMs with [%s], run %s%n", messages,
-                servers.embedded() ? "embedded" : "configured", o.consumers(), String.join(" ", o.jvm()), runId);
+        out.printf("bench: %,d messages, %s servers, %d consumers, pipeline and drain JVMs with [%s], SQS delay %d ms each way, run %s%n",
+                messages, servers.embedded() ? "embedded" : "configured", o.consumers(), String.join(" ", o.jvm()), o.sqsDelayMillis(),
+                runId);
         try (SqsClient sqs = servers.sqs()) {
             String queue = EmbeddedServers.createQueue(sqs, runId, 300);
             String deadLetters = EmbeddedServers.createQueue(sqs, runId + "-dlq", 300);
@@ -107,18 +124,32 @@ public final class BenchCommand {
                 }
                 verified &= pipeline.stop() == 0;
 
-                // baselines, same servers, same run
-                load(sqs, queue, bodies);
-                double drainRate = bareDrain(servers, o, queue, messages);
-                out.printf("bare SQS drain  %,10.0f messages/s  (%d threads: ReceiveMessage 10 + DeleteMessageBatch; a JVM of its own)%n",
-                        drainRate, o.consumers());
+                // baselines, same servers, same run: the bare drain at several thread counts, the best the reference
+                double drainRate = 0;
+                int bestThreads = 0;
+                List<Integer> threadCounts = new ArrayList<>(DRAIN_THREADS);
+                if (!threadCounts.contains(o.consumers())) {
+                    threadCounts.add(0, o.consumers());
+                }
+                int drainSample = Math.min(messages, DRAIN_SAMPLE);
+                for (int threads : threadCounts) {
+                    load(sqs, queue, bodies.subList(0, drainSample));
+                    double rate = bareDrain(servers, o, queue, drainSample, threads);
+                    out.printf("bare SQS drain  %,10.0f messages/s  (%d threads, %,d messages: ReceiveMessage 10 + DeleteMessageBatch;"
+                            + " a JVM of its own)%n", rate, threads, drainSample);
+                    if (rate > drainRate) {
+                        drainRate = rate;
+                        bestThreads = threads;
+                    }
+                }
                 double copyRate;
                 try (Connection c = servers.connect(schemaUrl)) {
                     copyRate = copy(c, messages);
                 }
                 out.printf("COPY            %,10.0f rows/s%n", copyRate);
-                int naiveWarmUp = Math.min(NAIVE_WARM_UP, messages / 3);
-                int sample = Math.min(NAIVE_SAMPLE, messages - naiveWarmUp);
+                // one message at a time costs three round trips: fewer of them at a delay, so the run stays short
+                int sample = Math.min(messages * 2 / 3, Math.max(200, NAIVE_SAMPLE * 2 / (2 + o.sqsDelayMillis())));
+                int naiveWarmUp = Math.min(NAIVE_WARM_UP, sample / 2);
                 load(sqs, queue, bodies.subList(0, naiveWarmUp + sample));
                 double naiveRate = naive(servers, o, queue, schemaUrl, naiveWarmUp, sample);
                 out.printf("naive           %,10.0f messages/s  (%,d messages timed after %,d untimed: one at a time, insert + commit, delete;"
@@ -126,10 +157,10 @@ public final class BenchCommand {
                 double toDrain = pipeline.rate / drainRate;
                 double toNaive = pipeline.rate / naiveRate;
                 double p99Limit = batchTimeoutSeconds(o.jvm()) + 1;
-                out.printf("ratios          pipeline / bare drain %.3f, pipeline / naive %.1f (bare drain / naive %.1f)%n", toDrain, toNaive,
-                        drainRate / naiveRate);
-                out.printf("targets         bare drain ratio >= 0.7: %s; naive ratio >= 15: %s; p99 <= batch timeout + 1 s (%.1f s): %s%n",
-                        yes(toDrain >= 0.7), yes(toNaive >= 15), p99Limit, yes(pipeline.p99 <= p99Limit));
+                out.printf("ratios          pipeline / best bare drain (%d threads) %.3f, pipeline / naive %.1f (best bare drain / naive %.1f)%n",
+                        bestThreads, toDrain, toNaive, drainRate / naiveRate);
+                out.printf("targets         best bare drain ratio >= 0.85: %s; p99 <= batch timeout + 1 s (%.1f s): %s%n",
+                        yes(toDrain >= 0.85), p99Limit, yes(pipeline.p99 <= p99Limit));
                 return verified ? 0 : 1;
             } finally {
                 sqs.deleteQueue(b -> b.queueUrl(queue));
@@ -146,9 +177,9 @@ public final class BenchCommand {
     }
 
     /** The bare drain in a JVM of its own with the pipeline's JVM options; messages per second after its first batch. */
-    private static double bareDrain(BenchServers servers, BenchOptions o, String queue, int messages) throws Exception {
+    private static double bareDrain(BenchServers servers, BenchOptions o, String queue, int messages, int threads) throws Exception {
         String[] f = ChildJvm.result(o.jvm(), servers.environment(), Duration.ofSeconds(600 + messages / 100), "drained ",
-                BareDrain.class.getName(), queue, Integer.toString(messages), Integer.toString(o.consumers()));
+                BareDrain.class.getName(), queue, Integer.toString(messages), Integer.toString(threads));
         long drained = Long.parseLong(f[1]);
         long firstBatch = Long.parseLong(f[3]);
         return (drained - firstBatch) / Math.max(1e-3, Double.parseDouble(f[5]));

@@ -2,14 +2,20 @@ package io.loginetl.bench;
 
 import java.util.List;
 
-/** {@code bench [--messages N] [--consumers C] [--jvm "OPTIONS"] [--latency-seconds S]}. */
-record BenchOptions(int messages, int consumers, List<String> jvm, int latencySeconds) {
+/**
+ * {@code bench [--messages N] [--consumers C] [--jvm "OPTIONS"] [--latency-seconds S] [--sqs-delay MS]};
+ * {@code --sqs-delay} is the one-way delay, in milliseconds, that a proxy adds between every client and SQS.
+ */
+record BenchOptions(int messages, int consumers, List<String> jvm, int latencySeconds, int sqsDelayMillis) {
+
+    static final String USAGE = "[--messages N] [--consumers C] [--jvm \"OPTIONS\"] [--latency-seconds S] [--sqs-delay MS]";
 
     static BenchOptions parse(String[] args) {
         int messages = 200_000;
         int consumers = 2;
         String jvm = "-Xmx256m";
         int latencySeconds = 20;
+        int sqsDelay = 0;
         for (int i = 1; i < args.length; i++) {
             if (i + 1 >= args.length) {
                 throw new IllegalArgumentException("bench: " + args[i] + " needs a value");
@@ -20,14 +26,16 @@ record BenchOptions(int messages, int consumers, List<String> jvm, int latencySe
                 case "--consumers" -> consumers = Integer.parseInt(value);
                 case "--jvm" -> jvm = args[i + 1];
                 case "--latency-seconds" -> latencySeconds = Integer.parseInt(value);
-                default -> throw new IllegalArgumentException(
-                        "bench takes [--messages N] [--consumers C] [--jvm \"OPTIONS\"] [--latency-seconds S], not " + args[i]);
+                case "--sqs-delay" -> sqsDelay = Integer.parseInt(value);
+                default -> throw new IllegalArgumentException("bench takes " + USAGE + ", not " + args[i]);
             }
             i++;
         }
-        if (messages < 1 || consumers < 1 || latencySeconds < 1) {
-            throw new IllegalArgumentException("bench: --messages, --consumers and --latency-seconds must be at least 1");
+        if (messages < 1 || consumers < 1 || latencySeconds < 1 || sqsDelay < 0) {
+            throw new IllegalArgumentException("bench: --messages, --consumers and --latency-seconds must be at least 1, "
+                    + "--sqs-delay at least 0");
         }
-        return new BenchOptions(messages, consumers, jvm.isBlank() ? List.of() : List.of(jvm.trim().split("\\s+")), latencySeconds);
+        return new BenchOptions(messages, consumers, jvm.isBlank() ? List.of() : List.of(jvm.trim().split("\\s+")), latencySeconds,
+                sqsDelay);
     }
 }

@@ -32,6 +32,16 @@ record BenchServers(boolean embedded, String dbUrl, String dbUser, String dbPass
         return value == null ? "" : value;
     }
 
+    /**
+     * The same servers, with every JVM the bench starts reaching SQS at {@code endpoint} (its delaying proxy); the
+     * bench's own client (loading, warm-up, the latency phase's sender) stays direct.
+     */
+    BenchServers through(String endpoint) {
+        Map<String, String> env = new java.util.HashMap<>(environment);
+        env.put("SQS_ENDPOINT", endpoint);
+        return new BenchServers(embedded, dbUrl, dbUser, dbPassword, Map.copyOf(env), sqsFactory);
+    }
+
     SqsClient sqs() {
         return sqsFactory.get();
     }

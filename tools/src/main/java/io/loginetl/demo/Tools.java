@@ -10,13 +10,16 @@ import io.loginetl.bench.BenchCommand;
 public final class Tools {
 
     static final String USAGE = """
-            usage: java -jar login-etl-tools.jar [--help | demo | bench [--messages N] [--consumers C] [--jvm "OPTIONS"] [--latency-seconds S]]
+            usage: java -jar login-etl-tools.jar [--help | demo | bench [--messages N] [--consumers C] [--jvm "OPTIONS"]
+                                                                    [--latency-seconds S] [--sqs-delay MS]]
               --help, -h   print this and exit
               demo         the pipeline on an in-process SQS (ElasticMQ) and PostgreSQL with generated logins (with
                            duplicates and a few bad messages): drains the queue, prints a summary, cleans up
               bench        N generated logins (default 200,000) through the pipeline (its own JVM, default options
                            -Xmx256m), then at half its rate for latency, then the baselines (bare SQS drain, COPY, a
-                           naive loop) on the embedded servers, or on the configured ones when DB_URL is set
+                           naive loop) on the embedded servers, or on the configured ones when DB_URL is set;
+                           --sqs-delay MS puts a proxy adding MS milliseconds each way between SQS and every
+                           client the bench times (a region's round trip: 5 to 20 ms)
             The pipeline itself (and recover, forget, rekey) is java -jar login-etl.jar; see its --help.""";
 
     private Tools() {

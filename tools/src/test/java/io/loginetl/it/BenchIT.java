@@ -15,7 +15,8 @@ class BenchIT {
 
     @Test
     void benchWritesEveryMessageAndPrintsEachFigure() throws Exception {
-        JarProcess.Result bench = JarProcess.runTools(Map.of(), Path.of("."), 600, "bench", "--messages", "1500", "--latency-seconds", "2");
+        JarProcess.Result bench = JarProcess.runTools(Map.of(), Path.of("."), 600, "bench", "--messages", "1500", "--latency-seconds", "2",
+                "--sqs-delay", "1");
 
         assertEquals(0, bench.exit(), bench.out() + bench.err());
         Matcher verified = Pattern.compile("rows verified +([\\d,]+) = messages ([\\d,]+): yes").matcher(bench.out());
@@ -31,6 +32,11 @@ class BenchIT {
         assertTrue(Long.parseLong(memory.group(1)) > 0, "the pipeline's heap was never read:\n" + bench.out());
         assertTrue(Pattern.compile("\nwarm-up +[\\d,]+ messages sent and drained in \\d+ rounds").matcher(bench.out()).find(),
                 "no warm-up line:\n" + bench.out());
+        assertTrue(bench.out().contains("SQS delay 1 ms each way"), bench.out());
+        // the drain at each thread count, the best the reference
+        for (String threads : new String[] {"(2 threads", "(8 threads", "(32 threads"}) {
+            assertTrue(bench.out().contains(threads), "no drain " + threads + ":\n" + bench.out());
+        }
         for (String figure : new String[] {"pipeline ", "bare SQS drain ", "COPY ", "naive ", "ratios ", "targets "}) {
             assertTrue(bench.out().contains("\n" + figure), "no " + figure.strip() + " figure:\n" + bench.out());
         }

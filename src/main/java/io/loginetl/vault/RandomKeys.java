@@ -19,12 +19,7 @@ public final class RandomKeys {
 
     /** The key's bytes; an IllegalArgumentException saying what is wrong (never the key) and how to make a good one. */
     public static byte[] decode(String text) {
-        byte[] key;
-        try {
-            key = Base64.getDecoder().decode(text.strip());
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("is not base64 (" + MAKE_ONE + ")");
-        }
+        byte[] key = decodeBase64(text);
         if (key.length < MIN_BYTES) {
             throw new IllegalArgumentException("is base64 of " + key.length + " bytes; it must be base64 of at least "
                     + MIN_BYTES + " random bytes (" + MAKE_ONE + ")");
@@ -34,6 +29,18 @@ public final class RandomKeys {
             throw new IllegalArgumentException(weakness + ", not random bytes (" + MAKE_ONE + ")");
         }
         return key;
+    }
+
+    /**
+     * The bytes of base64 text, unchecked for randomness: for an old key that only decrypts while it is rotated
+     * out, which must still be usable whatever it was.
+     */
+    public static byte[] decodeBase64(String text) {
+        try {
+            return Base64.getDecoder().decode(text.strip());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("is not base64 (" + MAKE_ONE + ")");
+        }
     }
 
     /** Why {@code key} cannot be random bytes, or null. */

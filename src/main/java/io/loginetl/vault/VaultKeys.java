@@ -23,7 +23,8 @@ import javax.crypto.spec.SecretKeySpec;
  * the masked value alone as associated data) still open; {@code rekey} re-seals them padded.
  * <p>
  * {@code PII_VAULT_KEY} holds one or more keys, comma-separated, each base64 of 32 random bytes
- * ({@link RandomKeys}): the first encrypts new entries, all of them decrypt (key rotation). Each key is named by its
+ * ({@link RandomKeys}; keys after the first, which only decrypt, need only be base64 of 32 bytes): the first encrypts
+ * new entries, all of them decrypt (key rotation). Each key is named by its
  * id, the first 8 hex digits of its SHA-256, so the key itself is never stored or printed.
  */
 public final class VaultKeys {
@@ -45,7 +46,9 @@ public final class VaultKeys {
         Map<String, SecretKey> keys = new LinkedHashMap<>();
         String newest = null;
         for (String part : setting.split(",")) {
-            byte[] raw = RandomKeys.decode(part);
+            // the first key encrypts and must be random; older ones only decrypt until rekey has moved their entries,
+            // so a weak key of a release that took any 32 bytes can still be rotated out
+            byte[] raw = newest == null ? RandomKeys.decode(part) : RandomKeys.decodeBase64(part);
             if (raw.length != 32) {
                 throw new IllegalArgumentException("must be base64 of exactly 32 random bytes (AES-256), not " + raw.length
                         + " (" + RandomKeys.MAKE_ONE + ")");

@@ -87,6 +87,14 @@ class VaultKeysTest {
     }
 
     @Test
+    void aWeakOldKeyAfterTheFirstStillDecryptsSoItCanBeRotatedOut() throws Exception {
+        String weak = Base64.getEncoder().encodeToString(filled(1)); // refused as the first key (above)
+        VaultKeys rotating = VaultKeys.parse(K1 + "," + weak);
+        assertEquals(VaultKeys.parse(K1).newestId(), rotating.newestId());
+        assertTrue(rotating.holds(VaultKeys.id(filled(1))));
+    }
+
+    @Test
     void everyOriginalOfUpTo62BytesSealsToTheSameLengthAndLongerOnesToPowersOfTwo() throws Exception {
         VaultKeys keys = VaultKeys.parse(K1);
         for (String original : new String[] {"", "1.2.3.4", "199.172.111.135", "2001:db8:85a3::8a2e:370:7334", "x".repeat(62)}) {

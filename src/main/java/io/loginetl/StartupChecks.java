@@ -97,7 +97,6 @@ public final class StartupChecks {
         }
     }
 
-    /** Creates the tables that are missing and reads user_logins as the database declares it. */
     /**
      * Brings the schema to the current version when it is behind, if {@code db.migrate} allows it and DB_USER may
      * create tables, else stops with the command that does it; then reads {@code user_logins} back.
@@ -159,8 +158,8 @@ public final class StartupChecks {
             }
             if ("42501".equals(cause.getSQLState())) {
                 throw new ConfigurationException("DB_USER", "lacks a privilege at DB_URL (" + cause.getMessage() + "): "
-                        + RUN_MIGRATE + " and grant DB_USER what docs/pii.md lists for its role (with db.migrate=false, "
-                        + "the pipeline does not try to create tables)");
+                        + RUN_MIGRATE + ", then its db/least-privilege.sql for DB_USER's role (docs/pii.md; with "
+                        + "db.migrate=false, the pipeline does not try to create tables)");
             }
             Throwable below = cause.getCause();
             throw new ConfigurationException("DB_URL", "cannot be used: " + cause.getMessage()

@@ -40,10 +40,14 @@ public final class VaultCommands {
 
     /** Runs {@code args[0]} (recover, forget or rekey); returns the exit code. */
     public static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
-        // standard output carries only MASKED<TAB>ORIGINAL lines, which scripts read: keep Camel's chatter off it
+        quietLogging();
+        return new VaultCommands(out, err, LoginEtl.settings(null, "db.url", "db.user", "db.password", "pii.vault.secret")).run(args);
+    }
+
+    /** Standard output carries only the command's own lines, which scripts read: Camel's and Flyway's chatter kept off it. */
+    static void quietLogging() {
         Configurator.setLevel("org.apache.camel", Level.WARN);
         Configurator.setLevel("org.flywaydb", Level.WARN);
-        return new VaultCommands(out, err, LoginEtl.settings(null, "db.url", "db.user", "db.password", "pii.vault.secret")).run(args);
     }
 
     int run(String[] args) throws SQLException {

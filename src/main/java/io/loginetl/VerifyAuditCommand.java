@@ -6,8 +6,6 @@ import java.sql.SQLException;
 import java.util.Map;
 
 import io.loginetl.vault.AuditTrail;
-import org.apache.logging.log4j.Level;
-import org.apache.logging.log4j.core.config.Configurator;
 
 /**
  * {@code verify-audit [--head HASH]}: recomputes the audit's hash chain and prints the head, which an auditor records
@@ -30,8 +28,7 @@ final class VerifyAuditCommand {
             err.println(USAGE);
             return 2;
         }
-        Configurator.setLevel("org.apache.camel", Level.WARN);
-        Configurator.setLevel("org.flywaydb", Level.WARN);
+        VaultCommands.quietLogging();
         Map<String, String> settings = LoginEtl.settings(null, "db.url", "db.user", "db.password");
         try (Connection db = VaultCommands.connect(settings)) {
             AuditTrail.Verdict verdict = AuditTrail.verify(db, head);

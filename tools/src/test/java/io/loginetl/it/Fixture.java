@@ -123,6 +123,14 @@ final class Fixture implements AutoCloseable {
         return DriverManager.getConnection(jdbcUrl, servers.dbUser(), servers.dbPassword());
     }
 
+    /** Creates user_logins as a user may have (the assignment's DDL), with {@code app_version} of the given type. */
+    void createUserLogins(String appVersionType) throws SQLException {
+        try (Connection c = db(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE user_logins(user_id varchar(128), device_type varchar(32), masked_ip varchar(256), "
+                    + "masked_device_id varchar(256), locale varchar(32), app_version " + appVersionType + ", create_date date)");
+        }
+    }
+
     long rows() {
         try (Connection c = db(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT count(*) FROM user_logins")) {

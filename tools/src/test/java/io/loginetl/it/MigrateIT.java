@@ -67,9 +67,8 @@ class MigrateIT {
     @Test
     void anExistingUserLoginsWithAVarcharVersionIsKeptAsItIsAndItsRowsStay() throws Exception {
         try (Fixture f = new Fixture()) {
+            f.createUserLogins("varchar(32)");
             try (Connection c = f.db(); Statement s = c.createStatement()) {
-                s.execute("CREATE TABLE user_logins(user_id varchar(128), device_type varchar(32), masked_ip varchar(256), "
-                        + "masked_device_id varchar(256), locale varchar(32), app_version varchar(32), create_date date)");
                 s.execute("INSERT INTO user_logins(user_id, app_version) VALUES ('before', '1.2.3')");
             }
 
@@ -91,10 +90,7 @@ class MigrateIT {
     void instancesStartingTogetherOnADatabaseWithUserLoginsMigrateItOnceAndAllStart() throws Exception {
         try (Fixture f = new Fixture()) {
             // the users' table exists and nothing else: every instance would decide to baseline
-            try (Connection c = f.db(); Statement s = c.createStatement()) {
-                s.execute("CREATE TABLE user_logins(user_id varchar(128), device_type varchar(32), masked_ip varchar(256), "
-                        + "masked_device_id varchar(256), locale varchar(32), app_version integer, create_date date)");
-            }
+            f.createUserLogins("integer");
             ExecutorService starts = Executors.newFixedThreadPool(4);
             try {
                 List<Future<List<String>>> migrations = new ArrayList<>();

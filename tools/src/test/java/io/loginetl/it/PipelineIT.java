@@ -216,11 +216,7 @@ class PipelineIT {
     @Test
     void anExistingTableWithVarcharAppVersionGetsTheVersionAsSent() throws Exception {
         try (Fixture f = new Fixture()) {
-            try (Connection c = f.db(); Statement s = c.createStatement()) {
-                s.execute("""
-                        CREATE TABLE user_logins(user_id varchar(128), device_type varchar(32), masked_ip varchar(256),
-                            masked_device_id varchar(256), locale varchar(32), app_version varchar(32), create_date date)""");
-            }
+            f.createUserLogins("varchar(32)");
             List<String> versions = List.of("\"2.3.0\"", "\"0.96\"", "\"3.7\"", "\"2.3.0-beta\"", "null");
             List<String> logins = new ArrayList<>();
             for (int i = 0; i < versions.size(); i++) {

@@ -17,6 +17,7 @@ import io.loginetl.routes.DeadLetterFit;
 import io.loginetl.sqs.SqsBatchDeleter;
 import io.loginetl.sqs.SqsClients;
 import io.loginetl.sqs.SqsPollStrategy;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -25,6 +26,7 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.builder.ThreadPoolBuilder;
+import org.apache.camel.builder.ThreadPoolProfileBuilder;
 import org.apache.camel.component.jackson.JacksonDataFormat;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.spi.Registry;
@@ -77,6 +79,10 @@ public class LoginEtlConfiguration implements CamelConfiguration {
     String logFormat;
     @PropertyInject("progress.interval")
     long progressInterval;
+    @PropertyInject("sqs.consumers")
+    int sqsConsumers;
+    @PropertyInject("sqs.max-messages-per-poll")
+    int maxMessagesPerPoll;
     @PropertyInject("sqs.visibility-timeout")
     long visibilityTimeoutSeconds;
     @PropertyInject("batch.timeout")
@@ -91,9 +97,6 @@ public class LoginEtlConfiguration implements CamelConfiguration {
     int messageMaxReceives;
     @PropertyInject("batch.max-bytes")
     long batchMaxBytes;
-
-    /** DeleteMessageBatch calls of one batch in flight at once. */
-    static final int SQS_DELETE_CALLS = 8;
 
     /** How often readiness (SQS, database) and the queue depth are asked. */
     static final long HEALTH_INTERVAL_SECONDS = 5;
@@ -154,11 +157,20 @@ public class LoginEtlConfiguration implements CamelConfiguration {
         WrittenMessages written = new WrittenMessages(dataSource, source.retention());
         MeterRegistry meters = meterRegistry(context);
         PipelineStats stats = new PipelineStats(meters);
-        SqsPollStrategy polling = new SqsPollStrategy(stats);
+        SqsPollStrategy polling = new SqsPollStrategy(stats, sqsConsumers, maxMessagesPerPoll);
+        Gauge.builder("login_etl_sqs_pollers", polling, SqsPollStrategy::pollers)
+                .description("ReceiveMessage calls allowed at once now (grows with the backlog, up to sqs.consumers)")
+                .register(meters);
         // a plain scheduler, not timer routes: its ticks must not count as activity for
         // camel.main.duration-max-idle-seconds
         ScheduledExecutorService scheduler = context.getExecutorServiceManager().newScheduledThreadPool(this, "login-etl", 2);
         ConsumptionGate gate = new ConsumptionGate(context, dataSource, scheduler);
+        // its threads end after a minute without deletes, so an idle pipeline holds none
+        SqsBatchDeleter deleter = new SqsBatchDeleter(client, sqsQueue, source.url(),
+                context.getExecutorServiceManager().newThreadPool(this, "login-etl-delete",
+                        new ThreadPoolProfileBuilder("login-etl-delete").poolSize(SqsBatchDeleter.MAX_CALLS_IN_FLIGHT)
+                                .maxPoolSize(SqsBatchDeleter.MAX_CALLS_IN_FLIGHT).maxQueueSize(-1).keepAliveTime(60L)
+                                .allowCoreThreadTimeOut(true).build()));
         PipelineHealth health = new PipelineHealth(client, source.url(), dataSource, gate, polling, meters);
         health.refresh();
         HealthCheckRegistry checks = HealthCheckRegistry.get(context);
@@ -175,8 +187,14 @@ public class LoginEtlConfiguration implements CamelConfiguration {
             }
 
             @Override
-            protected void doStop() {
+            protected void doStop() throws InterruptedException {
                 context.getExecutorServiceManager().shutdownNow(scheduler);
+                // the routes have stopped: the last batches are committed, their deletes may still be under way
+                if (!deleter.awaitInFlight(TimeUnit.SECONDS.toMillis(30))) {
+                    org.slf4j.LoggerFactory.getLogger(LoginEtlConfiguration.class).warn(
+                            "stopping with deletes from {} still in flight; their messages will be delivered again and skipped",
+                            sqsQueue);
+                }
                 stats.logSummary();
                 client.close();
                 dataSource.close();
@@ -189,8 +207,7 @@ public class LoginEtlConfiguration implements CamelConfiguration {
         registry.bind("userLoginsTable", table);
         registry.bind("loginMapper", new LoginMapper(table));
         registry.bind("piiMasker", masker);
-        registry.bind("sqsBatchDeleter", new SqsBatchDeleter(client, sqsQueue, source.url(),
-                context.getExecutorServiceManager().newFixedThreadPool(this, "login-etl-delete", SQS_DELETE_CALLS)));
+        registry.bind("sqsBatchDeleter", deleter);
         // completed batches are written by as many threads as the pool has connections; when all are busy and one
         // more batch waits, the consumer thread writes the next itself (and so stops polling: back-pressure)
         registry.bind("loginBatchWriters", new ThreadPoolBuilder(context).poolSize(dbPoolSize).maxPoolSize(dbPoolSize)

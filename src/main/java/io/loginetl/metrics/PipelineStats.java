@@ -25,6 +25,7 @@ public final class PipelineStats {
 
     private final long startNanos = System.nanoTime();
     private final AtomicLong received = new AtomicLong();
+    private final AtomicLong polls = new AtomicLong();
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong duplicates = new AtomicLong();
     private final AtomicLong deadLettered = new AtomicLong();
@@ -43,6 +44,7 @@ public final class PipelineStats {
 
     public PipelineStats(MeterRegistry meters) {
         counter(meters, "login_etl_messages_received", "messages received from SQS", received);
+        counter(meters, "login_etl_sqs_polls", "ReceiveMessage calls answered, messages or none", polls);
         counter(meters, "login_etl_rows_written", "rows committed to user_logins", written);
         counter(meters, "login_etl_duplicates_skipped", "redelivered messages whose row was already written", duplicates);
         counter(meters, "login_etl_dead_letters", "messages sent to the dead-letter endpoint", deadLettered);
@@ -50,7 +52,7 @@ public final class PipelineStats {
         counter(meters, "login_etl_batches_held_back", "batches given up on; their messages stay on SQS", batchesNotWritten);
         batchSize = DistributionSummary.builder("login_etl_batch_size").description("rows per committed batch")
                 .baseUnit("rows").serviceLevelObjectives(1, 10, 50, 100, 250, 500, 1000, 2500, 5000).register(meters);
-        batchWrite = Timer.builder("login_etl_batch_write").description("insert, commit and SQS delete of one batch")
+        batchWrite = Timer.builder("login_etl_batch_write").description("insert and commit of one batch (its SQS deletes follow in the background)")
                 .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofSeconds(60)).register(meters);
         latency = Timer.builder("login_etl_end_to_end_latency").description("SQS SentTimestamp to the commit of the row")
@@ -64,6 +66,7 @@ public final class PipelineStats {
 
     /** A poll brought this many messages. */
     public void received(int messages) {
+        polls.incrementAndGet();
         received.addAndGet(messages);
     }
 
@@ -95,6 +98,10 @@ public final class PipelineStats {
 
     public void batchNotWritten() {
         batchesNotWritten.incrementAndGet();
+    }
+
+    public long polls() {
+        return polls.get();
     }
 
     public long received() {

@@ -3,8 +3,10 @@ package io.loginetl.sqs;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,15 +15,22 @@ import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchResponse;
 
 /**
- * Deletes the source messages of a committed batch, ten per {@code DeleteMessageBatch} call, the calls of a batch
- * side by side (a batch of 500 is 50 calls: one after another they cost more than the insert). It runs only after
- * the insert has committed: the consumer reads with {@code deleteAfterRead=false}, because Camel's aggregator
- * does not hand the consumer's delete over to the aggregated exchange.
+ * Deletes the source messages of a committed batch, ten per {@code DeleteMessageBatch} call. It runs only after the
+ * insert has committed: the consumer reads with {@code deleteAfterRead=false}, because Camel's aggregator does not
+ * hand the consumer's delete over to the aggregated exchange.
  * <p>
- * A delete that fails (an expired receipt handle, SQS unreachable) leaves the message to be delivered again;
- * that is logged, never thrown, because the rows are already committed.
+ * The calls run in the background, up to {@link #MAX_CALLS_IN_FLIGHT} at once for all batches together, so a writer
+ * hands its batch's deletes over and goes on to the next batch instead of waiting a round trip per call (at a real
+ * region's 5 to 20 ms, a batch of 500 is 50 calls). Only when that many calls are in flight does a writer wait for
+ * one to end: the messages awaiting deletion stay bounded. {@link #awaitInFlight} lets a stop wait for them.
+ * <p>
+ * A delete that fails (an expired receipt handle, SQS unreachable) leaves the message to be delivered again, and its
+ * redelivery is skipped because its id is already written; that is logged, never thrown.
  */
 public final class SqsBatchDeleter {
+
+    /** DeleteMessageBatch calls in flight at once, for all batches together. */
+    public static final int MAX_CALLS_IN_FLIGHT = 32;
 
     private static final Logger LOG = LoggerFactory.getLogger(SqsBatchDeleter.class);
     private static final int MAX_ENTRIES = 10;
@@ -30,8 +39,9 @@ public final class SqsBatchDeleter {
     private final String queueName;
     private final String queueUrl;
     private final Executor calls;
+    private final Semaphore inFlight = new Semaphore(MAX_CALLS_IN_FLIGHT);
 
-    /** @param calls runs the DeleteMessageBatch calls of one batch side by side */
+    /** @param calls runs the DeleteMessageBatch calls, at least {@link #MAX_CALLS_IN_FLIGHT} at once */
     public SqsBatchDeleter(SqsClient sqs, String queueName, String queueUrl, Executor calls) {
         this.sqs = sqs;
         this.queueName = queueName;
@@ -39,9 +49,12 @@ public final class SqsBatchDeleter {
         this.calls = calls;
     }
 
-    /** @return how many messages were deleted */
+    /**
+     * Starts deleting the messages of committed rows and returns once every call is under way.
+     *
+     * @return how many messages are being deleted
+     */
     public int deleteCommitted(List<Map<String, Object>> rows) {
-        List<CompletableFuture<Integer>> chunks = new ArrayList<>();
         for (int from = 0; from < rows.size(); from += MAX_ENTRIES) {
             List<DeleteMessageBatchRequestEntry> entries = new ArrayList<>(MAX_ENTRIES);
             for (int i = from; i < Math.min(from + MAX_ENTRIES, rows.size()); i++) {
@@ -50,24 +63,44 @@ public final class SqsBatchDeleter {
                         .receiptHandle((String) rows.get(i).get("sqs_receipt_handle"))
                         .build());
             }
-            chunks.add(CompletableFuture.supplyAsync(() -> deleteChunk(entries), calls));
+            // the rows are committed: a writer asked to stop still hands its deletes over
+            inFlight.acquireUninterruptibly();
+            try {
+                calls.execute(() -> {
+                    try {
+                        deleteChunk(entries);
+                    } finally {
+                        inFlight.release();
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                // stopped: the call is not made here
+                inFlight.release();
+                deleteChunk(entries);
+            }
         }
-        // every call ends (deleteChunk never throws), so the batch's deletes are over when this returns
-        return chunks.stream().mapToInt(CompletableFuture::join).sum();
+        return rows.size();
     }
 
-    private int deleteChunk(List<DeleteMessageBatchRequestEntry> entries) {
+    /** Waits until no delete is in flight, at most {@code timeoutMillis}; false if some still are. */
+    public boolean awaitInFlight(long timeoutMillis) throws InterruptedException {
+        if (!inFlight.tryAcquire(MAX_CALLS_IN_FLIGHT, timeoutMillis, TimeUnit.MILLISECONDS)) {
+            return false;
+        }
+        inFlight.release(MAX_CALLS_IN_FLIGHT);
+        return true;
+    }
+
+    private void deleteChunk(List<DeleteMessageBatchRequestEntry> entries) {
         try {
             DeleteMessageBatchResponse response = sqs.deleteMessageBatch(b -> b.queueUrl(queueUrl).entries(entries));
             if (!response.failed().isEmpty()) {
                 LOG.warn("{} of {} committed messages were not deleted from {} ({}); they will be delivered again",
                         response.failed().size(), entries.size(), queueName, response.failed().get(0).code());
             }
-            return response.successful().size();
         } catch (RuntimeException e) {
             LOG.warn("{} committed messages were not deleted from {} ({}); they will be delivered again",
                     entries.size(), queueName, e.getClass().getSimpleName());
-            return 0;
         }
     }
 }

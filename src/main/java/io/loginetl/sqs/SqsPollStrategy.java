@@ -1,6 +1,8 @@
 package io.loginetl.sqs;
 
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.loginetl.metrics.PipelineStats;
 import org.apache.camel.Consumer;
@@ -10,32 +12,68 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Counts the messages each poll brings, and says once that polling SQS fails (unreachable, throttled, the queue gone) and once that it works again.
- * The consumer's {@code backoffErrorThreshold}/{@code backoffMultiplier} space out the attempts meanwhile.
+ * Decides which of the consumer's threads poll SQS, so the number of ReceiveMessage calls in flight follows the
+ * backlog: a poll that comes back full (the queue holds more than the pollers take) lets one more thread poll, up to
+ * {@code sqs.consumers}; a poll that comes back short or empty lets one fewer, down to one. At a real region's round
+ * trip a backlog is drained by many calls in flight, while an idle queue costs one long poll at a time. The other
+ * threads skip their turn (no call) and ask again after the consumer's delay.
+ * <p>
+ * It also counts the messages each poll brings, and says once that polling SQS fails (unreachable, throttled, the
+ * queue gone) and once that it works again; while it fails, one poll is tried every {@value #RETRY_SECONDS} s.
  */
 public final class SqsPollStrategy implements PollingConsumerPollStrategy {
 
+    static final long RETRY_SECONDS = 5;
     private static final Logger LOG = LoggerFactory.getLogger(SqsPollStrategy.class);
 
     private final PipelineStats stats;
+    private final int maxPollers;
+    private final int fullPoll;
+    private final AtomicInteger polling = new AtomicInteger();
+    private final AtomicInteger pollers = new AtomicInteger(1);
     private final AtomicBoolean failing = new AtomicBoolean();
     private volatile long failingSinceNanos;
+    private volatile long retryAtNanos;
 
-    public SqsPollStrategy(PipelineStats stats) {
+    /**
+     * @param maxPollers the most polls at once ({@code sqs.consumers}, the consumer's threads)
+     * @param fullPoll   the messages a poll asks for ({@code sqs.max-messages-per-poll})
+     */
+    public SqsPollStrategy(PipelineStats stats, int maxPollers, int fullPoll) {
         this.stats = stats;
+        this.maxPollers = Math.max(1, maxPollers);
+        this.fullPoll = Math.max(1, fullPoll);
     }
 
     public boolean isFailing() {
         return failing.get();
     }
 
+    /** Threads allowed to poll at once now. */
+    public int pollers() {
+        return pollers.get();
+    }
+
     @Override
     public boolean begin(Consumer consumer, Endpoint endpoint) {
+        if (failing.get() && System.nanoTime() - retryAtNanos < 0) {
+            return false;
+        }
+        if (polling.incrementAndGet() > pollers.get()) {
+            polling.decrementAndGet();
+            return false;
+        }
         return true;
     }
 
     @Override
     public void commit(Consumer consumer, Endpoint endpoint, int polledMessages) {
+        polling.decrementAndGet();
+        if (polledMessages >= fullPoll) {
+            pollers.getAndUpdate(p -> Math.min(maxPollers, p + 1));
+        } else {
+            pollers.getAndUpdate(p -> Math.max(1, p - 1));
+        }
         stats.received(polledMessages);
         if (failing.compareAndSet(true, false)) {
             LOG.info("polling SQS works again after {} s", Math.round((System.nanoTime() - failingSinceNanos) / 1e9));
@@ -44,9 +82,12 @@ public final class SqsPollStrategy implements PollingConsumerPollStrategy {
 
     @Override
     public boolean rollback(Consumer consumer, Endpoint endpoint, int retryCounter, Exception cause) {
+        polling.decrementAndGet();
+        pollers.set(1);
+        retryAtNanos = System.nanoTime() + TimeUnit.SECONDS.toNanos(RETRY_SECONDS);
         if (failing.compareAndSet(false, true)) {
             failingSinceNanos = System.nanoTime();
-            LOG.warn("polling SQS fails ({}); retrying with back-off, messages wait on the queue", kind(cause));
+            LOG.warn("polling SQS fails ({}); retrying every {} s, messages wait on the queue", kind(cause), RETRY_SECONDS);
         }
         return false;
     }

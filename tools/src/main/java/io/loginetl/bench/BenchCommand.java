@@ -45,6 +45,10 @@ public final class BenchCommand {
     private static final int NAIVE_WARM_UP = 1_000;
     /** Messages per warm-up round (fewer for a small run). */
     private static final int WARM_UP_ROUND = 25_000;
+    /** "An idle pipeline makes no more than a few SQS calls a second" (issue 18). */
+    private static final int IDLE_CALLS_PER_SECOND = 3;
+    /** Threads that send and drain the warm-up rounds. */
+    private static final int WARM_UP_THREADS = 8;
 
     private final PrintStream out;
     private final String runId = "b" + Long.toString(System.currentTimeMillis(), 36);
@@ -80,8 +84,9 @@ public final class BenchCommand {
 
     private int bench(BenchServers servers, BenchOptions o) throws Exception {
         int messages = o.messages();
-        out.printf("bench: %,d messages, %s servers, %d consumers, pipeline and drain JVMs with [%s], SQS delay %d ms each way, run %s%n",
-                messages, servers.embedded() ? "embedded" : "configured", o.consumers(), String.join(" ", o.jvm()), o.sqsDelayMillis(),
+        out.printf("bench: %,d messages, %s servers, %s consumers, pipeline and drain JVMs with [%s], SQS delay %d ms each way, run %s%n",
+                messages, servers.embedded() ? "embedded" : "configured", o.consumers() > 0 ? o.consumers() : "default",
+                String.join(" ", o.jvm()), o.sqsDelayMillis(),
                 runId);
         try (SqsClient sqs = servers.sqs()) {
             String queue = EmbeddedServers.createQueue(sqs, runId, 300);
@@ -97,7 +102,7 @@ public final class BenchCommand {
                 out.printf("loaded          %,d messages in %.1f s%n", messages, (System.nanoTime() - loadStart) / 1e9);
 
                 int roundSize = Math.min(WARM_UP_ROUND, Math.max(1_000, messages / 4));
-                ServerWarmUp.Result warm = ServerWarmUp.run(sqs, runId + "-warmup", o.consumers(), roundSize,
+                ServerWarmUp.Result warm = ServerWarmUp.run(sqs, runId + "-warmup", WARM_UP_THREADS, roundSize,
                         servers.embedded(), (url, round) -> load(sqs, url, round));
                 out.println("warm-up         " + warm.describe());
 
@@ -114,6 +119,7 @@ public final class BenchCommand {
                     pipeline.awaitDone(messages);
                     verified = pipeline.report(messages);
                     pipeline.latency(sqs, queue, messages);
+                    pipeline.idle(o.latencySeconds());
                 } catch (Exception e) {
                     try {
                         pipeline.stop();
@@ -128,7 +134,7 @@ public final class BenchCommand {
                 double drainRate = 0;
                 int bestThreads = 0;
                 List<Integer> threadCounts = new ArrayList<>(DRAIN_THREADS);
-                if (!threadCounts.contains(o.consumers())) {
+                if (o.consumers() > 0 && !threadCounts.contains(o.consumers())) {
                     threadCounts.add(0, o.consumers());
                 }
                 int drainSample = Math.min(messages, DRAIN_SAMPLE);
@@ -159,8 +165,9 @@ public final class BenchCommand {
                 double p99Limit = batchTimeoutSeconds(o.jvm()) + 1;
                 out.printf("ratios          pipeline / best bare drain (%d threads) %.3f, pipeline / naive %.1f (best bare drain / naive %.1f)%n",
                         bestThreads, toDrain, toNaive, drainRate / naiveRate);
-                out.printf("targets         best bare drain ratio >= 0.85: %s; p99 <= batch timeout + 1 s (%.1f s): %s%n",
-                        yes(toDrain >= 0.85), p99Limit, yes(pipeline.p99 <= p99Limit));
+                out.printf("targets         best bare drain ratio >= 0.85: %s; p99 <= batch timeout + 1 s (%.1f s): %s;"
+                        + " idle <= %d SQS calls/s: %s%n", yes(toDrain >= 0.85), p99Limit, yes(pipeline.p99 <= p99Limit),
+                        IDLE_CALLS_PER_SECOND, yes(pipeline.idleCallsPerSecond <= IDLE_CALLS_PER_SECOND));
                 return verified ? 0 : 1;
             } finally {
                 sqs.deleteQueue(b -> b.queueUrl(queue));

@@ -5,6 +5,7 @@ import java.util.List;
 /**
  * {@code bench [--messages N] [--consumers C] [--jvm "OPTIONS"] [--latency-seconds S] [--sqs-delay MS]};
  * {@code --sqs-delay} is the one-way delay, in milliseconds, that a proxy adds between every client and SQS.
+ * {@code consumers} is 0 unless given: the pipeline then runs with its own default.
  */
 record BenchOptions(int messages, int consumers, List<String> jvm, int latencySeconds, int sqsDelayMillis) {
 
@@ -12,7 +13,7 @@ record BenchOptions(int messages, int consumers, List<String> jvm, int latencySe
 
     static BenchOptions parse(String[] args) {
         int messages = 200_000;
-        int consumers = 2;
+        int consumers = 0;
         String jvm = "-Xmx256m";
         int latencySeconds = 20;
         int sqsDelay = 0;
@@ -23,7 +24,12 @@ record BenchOptions(int messages, int consumers, List<String> jvm, int latencySe
             String value = args[i + 1].replace("_", "");
             switch (args[i]) {
                 case "--messages" -> messages = Integer.parseInt(value);
-                case "--consumers" -> consumers = Integer.parseInt(value);
+                case "--consumers" -> {
+                    consumers = Integer.parseInt(value);
+                    if (consumers < 1) {
+                        throw new IllegalArgumentException("bench: --consumers must be at least 1");
+                    }
+                }
                 case "--jvm" -> jvm = args[i + 1];
                 case "--latency-seconds" -> latencySeconds = Integer.parseInt(value);
                 case "--sqs-delay" -> sqsDelay = Integer.parseInt(value);
@@ -31,8 +37,8 @@ record BenchOptions(int messages, int consumers, List<String> jvm, int latencySe
             }
             i++;
         }
-        if (messages < 1 || consumers < 1 || latencySeconds < 1 || sqsDelay < 0) {
-            throw new IllegalArgumentException("bench: --messages, --consumers and --latency-seconds must be at least 1, "
+        if (messages < 1 || latencySeconds < 1 || sqsDelay < 0) {
+            throw new IllegalArgumentException("bench: --messages and --latency-seconds must be at least 1, "
                     + "--sqs-delay at least 0");
         }
         return new BenchOptions(messages, consumers, jvm.isBlank() ? List.of() : List.of(jvm.trim().split("\\s+")), latencySeconds,

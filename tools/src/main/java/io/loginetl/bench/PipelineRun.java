@@ -49,6 +49,7 @@ final class PipelineRun {
     double rate;
     private double maxRate;
     double p99 = Double.NaN;
+    double idleCallsPerSecond = Double.NaN;
 
     /** {@code env}: what the pipeline's JVM needs on top of the bench's environment (servers, queue, schema, key). */
     PipelineRun(PrintStream out, BenchOptions options, Map<String, String> env, Database database) {
@@ -61,7 +62,9 @@ final class PipelineRun {
     void start() throws IOException {
         List<String> jvmOptions = new ArrayList<>(options.jvm());
         jvmOptions.add("-Dcamel.management.port=" + port);
-        jvmOptions.add("-Dsqs.consumers=" + options.consumers());
+        if (options.consumers() > 0) {
+            jvmOptions.add("-Dsqs.consumers=" + options.consumers());
+        }
         jvm = ChildJvm.start(jvmOptions, env, "io.loginetl.LoginEtlApplication");
     }
 
@@ -127,13 +130,27 @@ final class PipelineRun {
         rate = afterFirst / seconds;
         // the last quarter of the run is the warmest: the best estimate of the maximum rate, which the latency is paced at half of
         maxRate = Math.max(rate, lastQuarter / (seconds / 4));
-        out.printf("pipeline        %,10.0f messages/s  (%,d messages, first to last commit %.1f s; last quarter of that time %,.0f/s)%n",
-                rate, messages, seconds, maxRate);
+        String metrics = metrics();
+        double polls = ChildJvm.sample(metrics, "login_etl_sqs_polls_total", "");
+        double received = ChildJvm.sample(metrics, "login_etl_messages_received_total", "");
+        out.printf("pipeline        %,10.0f messages/s  (%,d messages, first to last commit %.1f s; last quarter of that time %,.0f/s;"
+                + " %.1f messages per ReceiveMessage)%n", rate, messages, seconds, maxRate, received / Math.max(1, polls));
         out.printf("memory          heap peak %d MB, RSS peak %d MB; by quarter of the run: heap %s MB, RSS %s MB (sampled each second)%n",
                 Arrays.stream(heapByQuarter).max().orElse(0), jvm.memoryMb("VmHWM"), join(heapByQuarter), join(rssByQuarter));
         boolean verified = rows == messages && distinct == messages;
         out.printf("rows verified   %,d = messages %,d: %s (distinct message ids %,d)%n", rows, messages, verified ? "yes" : "NO", distinct);
         return verified;
+    }
+
+    /** SQS calls an idle pipeline makes: its ReceiveMessage calls over {@code seconds} with the queue empty. */
+    void idle(int seconds) throws IOException, InterruptedException {
+        double before = ChildJvm.sample(metrics(), "login_etl_sqs_polls_total", "");
+        long start = System.nanoTime();
+        Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
+        double after = ChildJvm.sample(metrics(), "login_etl_sqs_polls_total", "");
+        idleCallsPerSecond = (after - before) / ((System.nanoTime() - start) / 1e9);
+        out.printf("idle            %.1f SQS calls/s  (ReceiveMessage, long polling, over %d s with the queue empty)%n",
+                idleCallsPerSecond, seconds);
     }
 
     /**

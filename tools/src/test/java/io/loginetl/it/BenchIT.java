@@ -27,6 +27,11 @@ class BenchIT {
         assertTrue(latency.find(), "no latency figures:\n" + bench.out());
         // numbers, not NaN (nothing counted between the scrapes), and above zero (a message takes time to become a row)
         assertTrue(Double.parseDouble(latency.group(1)) > 0, bench.out());
+        // an idle pipeline's calls are counted (a number, not NaN), and the pipeline's polls brought messages
+        Matcher idle = Pattern.compile("\nidle +([\\d.]+) SQS calls/s").matcher(bench.out());
+        assertTrue(idle.find(), "no idle figure:\n" + bench.out());
+        Matcher perPoll = Pattern.compile("; ([\\d.]+) messages per ReceiveMessage\\)").matcher(bench.out());
+        assertTrue(perPoll.find() && Double.parseDouble(perPoll.group(1)) > 0, "no messages per poll:\n" + bench.out());
         Matcher memory = Pattern.compile("memory +heap peak (\\d+) MB, RSS peak (\\d+) MB").matcher(bench.out());
         assertTrue(memory.find(), "no memory figures:\n" + bench.out());
         assertTrue(Long.parseLong(memory.group(1)) > 0, "the pipeline's heap was never read:\n" + bench.out());

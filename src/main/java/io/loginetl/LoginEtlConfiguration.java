@@ -1,6 +1,7 @@
 package io.loginetl;
 
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 import com.zaxxer.hikari.HikariDataSource;
@@ -157,7 +158,14 @@ public class LoginEtlConfiguration implements CamelConfiguration {
         WrittenMessages written = new WrittenMessages(dataSource, source.retention());
         MeterRegistry meters = meterRegistry(context);
         PipelineStats stats = new PipelineStats(meters);
-        SqsPollStrategy polling = new SqsPollStrategy(stats, sqsConsumers, maxMessagesPerPoll);
+        // completed batches are written by as many threads as the pool has connections, one more may wait; while that
+        // is so, no poll begins (back-pressure), and a batch completed by a poll already under way is written by its
+        // consumer thread itself
+        ThreadPoolExecutor writers = (ThreadPoolExecutor) new ThreadPoolBuilder(context).poolSize(dbPoolSize)
+                .maxPoolSize(dbPoolSize).maxQueueSize(1).rejectedPolicy(ThreadPoolRejectedPolicy.CallerRuns)
+                .build(this, "login-etl-writer");
+        SqsPollStrategy polling = new SqsPollStrategy(stats, sqsConsumers, maxMessagesPerPoll,
+                () -> writers.getActiveCount() >= dbPoolSize && writers.getQueue().remainingCapacity() == 0);
         Gauge.builder("login_etl_sqs_pollers", polling, SqsPollStrategy::pollers)
                 .description("ReceiveMessage calls allowed at once now (grows with the backlog, up to sqs.consumers)")
                 .register(meters);
@@ -208,10 +216,7 @@ public class LoginEtlConfiguration implements CamelConfiguration {
         registry.bind("loginMapper", new LoginMapper(table));
         registry.bind("piiMasker", masker);
         registry.bind("sqsBatchDeleter", deleter);
-        // completed batches are written by as many threads as the pool has connections; when all are busy and one
-        // more batch waits, the consumer thread writes the next itself (and so stops polling: back-pressure)
-        registry.bind("loginBatchWriters", new ThreadPoolBuilder(context).poolSize(dbPoolSize).maxPoolSize(dbPoolSize)
-                .maxQueueSize(1).rejectedPolicy(ThreadPoolRejectedPolicy.CallerRuns).build(this, "login-etl-writer"));
+        registry.bind("loginBatchWriters", writers);
         registry.bind("deadLetterFit", new DeadLetterFit(source.deadLetterMaxBytes()));
         registry.bind("pipelineStats", stats);
         registry.bind("consumptionGate", gate);

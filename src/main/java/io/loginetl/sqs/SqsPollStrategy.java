@@ -3,6 +3,7 @@ package io.loginetl.sqs;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 
 import io.loginetl.metrics.PipelineStats;
 import org.apache.camel.Consumer;
@@ -16,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * backlog: a poll that comes back full (the queue holds more than the pollers take) lets one more thread poll, up to
  * {@code sqs.consumers}; a poll that comes back short or empty lets one fewer, down to one. At a real region's round
  * trip a backlog is drained by many calls in flight, while an idle queue costs one long poll at a time. The other
- * threads skip their turn (no call) and ask again after the consumer's delay.
+ * threads skip their turn (no call) and ask again after the consumer's delay. No poll begins while every batch writer
+ * is busy and one more batch waits (back-pressure: the messages wait on the queue, not in the heap).
  * <p>
  * It also counts the messages each poll brings, and says once that polling SQS fails (unreachable, throttled, the
  * queue gone) and once that it works again; while it fails, one poll is tried every {@value #RETRY_SECONDS} s.
@@ -29,6 +31,7 @@ public final class SqsPollStrategy implements PollingConsumerPollStrategy {
     private final PipelineStats stats;
     private final int maxPollers;
     private final int fullPoll;
+    private final BooleanSupplier writersBusy;
     private final AtomicInteger polling = new AtomicInteger();
     private final AtomicInteger pollers = new AtomicInteger(1);
     private final AtomicBoolean failing = new AtomicBoolean();
@@ -38,9 +41,11 @@ public final class SqsPollStrategy implements PollingConsumerPollStrategy {
     /**
      * @param maxPollers the most polls at once ({@code sqs.consumers}, the consumer's threads)
      * @param fullPoll   the messages a poll asks for ({@code sqs.max-messages-per-poll})
+     * @param writersBusy whether every batch writer is busy and one more batch waits
      */
-    public SqsPollStrategy(PipelineStats stats, int maxPollers, int fullPoll) {
+    public SqsPollStrategy(PipelineStats stats, int maxPollers, int fullPoll, BooleanSupplier writersBusy) {
         this.stats = stats;
+        this.writersBusy = writersBusy;
         this.maxPollers = Math.max(1, maxPollers);
         this.fullPoll = Math.max(1, fullPoll);
     }
@@ -56,7 +61,7 @@ public final class SqsPollStrategy implements PollingConsumerPollStrategy {
 
     @Override
     public boolean begin(Consumer consumer, Endpoint endpoint) {
-        if (failing.get() && System.nanoTime() - retryAtNanos < 0) {
+        if (failing.get() && System.nanoTime() - retryAtNanos < 0 || writersBusy.getAsBoolean()) {
             return false;
         }
         if (polling.incrementAndGet() > pollers.get()) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.loginetl.metrics.PipelineStats;
 import org.junit.jupiter.api.Test;
@@ -12,7 +13,8 @@ import org.junit.jupiter.api.Test;
 class SqsPollStrategyTest {
 
     private final PipelineStats stats = new PipelineStats();
-    private final SqsPollStrategy strategy = new SqsPollStrategy(stats, 4, 10);
+    private final AtomicBoolean writersBusy = new AtomicBoolean();
+    private final SqsPollStrategy strategy = new SqsPollStrategy(stats, 4, 10, writersBusy::get);
 
     @Test
     void startsWithOnePollAtATimeAndTheOtherThreadsSkipTheirTurn() {
@@ -52,5 +54,13 @@ class SqsPollStrategyTest {
         assertTrue(strategy.isFailing());
         assertEquals(1, strategy.pollers());
         assertFalse(strategy.begin(null, null), "retried before " + SqsPollStrategy.RETRY_SECONDS + " s");
+    }
+
+    @Test
+    void noPollBeginsWhileEveryWriterIsBusyAndABatchWaits() {
+        writersBusy.set(true);
+        assertFalse(strategy.begin(null, null));
+        writersBusy.set(false);
+        assertTrue(strategy.begin(null, null));
     }
 }

@@ -164,7 +164,14 @@ public class LoginEtlConfiguration implements CamelConfiguration {
         ThreadPoolExecutor writers = (ThreadPoolExecutor) new ThreadPoolBuilder(context).poolSize(dbPoolSize)
                 .maxPoolSize(dbPoolSize).maxQueueSize(1).rejectedPolicy(ThreadPoolRejectedPolicy.CallerRuns)
                 .build(this, "login-etl-writer");
-        SqsPollStrategy polling = new SqsPollStrategy(stats, sqsConsumers, maxMessagesPerPoll,
+        int pollers = SqsPollStrategy.ceiling(sqsConsumers, maxMessagesPerPoll, source.maxMessageBytes(),
+                Runtime.getRuntime().maxMemory());
+        if (pollers < sqsConsumers) {
+            org.slf4j.LoggerFactory.getLogger(LoginEtlConfiguration.class).info("at most {} polls at once, not sqs.consumers"
+                    + " ({}): queue {} takes messages of up to {} KiB, and polls are kept to a quarter of the heap ({} MiB)",
+                    pollers, sqsConsumers, sqsQueue, source.maxMessageBytes() / 1024, Runtime.getRuntime().maxMemory() >> 20);
+        }
+        SqsPollStrategy polling = new SqsPollStrategy(stats, pollers, maxMessagesPerPoll,
                 () -> writers.getActiveCount() >= dbPoolSize && writers.getQueue().remainingCapacity() == 0);
         Gauge.builder("login_etl_sqs_pollers", polling, SqsPollStrategy::pollers)
                 .description("ReceiveMessage calls allowed at once now (grows with the backlog, up to sqs.consumers)")

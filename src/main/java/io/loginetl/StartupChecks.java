@@ -30,10 +30,10 @@ public final class StartupChecks {
     }
 
     /**
-     * The source queue's URL, how long it keeps (and can redeliver) a message, and the largest message the
-     * dead-letter queue takes.
+     * The source queue's URL, how long it keeps (and can redeliver) a message, the largest message it takes, and the
+     * largest message the dead-letter queue takes.
      */
-    record SourceQueue(String url, Duration retention, int deadLetterMaxBytes) {
+    record SourceQueue(String url, Duration retention, int maxMessageBytes, int deadLetterMaxBytes) {
     }
 
     static void requirePositive(String setting, long value) {
@@ -61,10 +61,12 @@ public final class StartupChecks {
     static SourceQueue checkQueues(SqsClient sqs, String endpoint, String region, String queue, String deadLetterQueue) {
         String url = queueUrl(sqs, queue, "SQS_QUEUE", endpoint, region);
         String deadLetterUrl = queueUrl(sqs, deadLetterQueue, "SQS_DEAD_LETTER_QUEUE", endpoint, region);
-        // unreadable: the longest SQS keeps a message (14 days), and the smallest maximum a queue had by default (256 KiB)
+        // unreadable (AWS always answers; ElasticMQ, for one, does not): the longest SQS keeps a message (14 days),
+        // and SQS's classic default maximum message size (256 KiB)
         long retention = queueAttribute(sqs, url, QueueAttributeName.MESSAGE_RETENTION_PERIOD, Duration.ofDays(14).toSeconds());
+        long maxMessage = queueAttribute(sqs, url, QueueAttributeName.MAXIMUM_MESSAGE_SIZE, 262_144);
         long deadLetterMax = queueAttribute(sqs, deadLetterUrl, QueueAttributeName.MAXIMUM_MESSAGE_SIZE, 262_144);
-        return new SourceQueue(url, Duration.ofSeconds(retention), (int) deadLetterMax);
+        return new SourceQueue(url, Duration.ofSeconds(retention), (int) maxMessage, (int) deadLetterMax);
     }
 
     private static String queueUrl(SqsClient sqs, String name, String setting, String endpoint, String region) {

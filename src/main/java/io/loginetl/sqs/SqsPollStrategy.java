@@ -50,6 +50,15 @@ public final class SqsPollStrategy implements PollingConsumerPollStrategy {
         this.fullPoll = Math.max(1, fullPoll);
     }
 
+    /**
+     * The most polls at once: {@code sqs.consumers}, or fewer when that many polls of the largest messages the queue
+     * takes would hold more than a quarter of the heap.
+     */
+    public static int ceiling(int consumers, int messagesPerPoll, long maxMessageBytes, long heapBytes) {
+        long pollBytes = Math.max(1, (long) messagesPerPoll * maxMessageBytes);
+        return (int) Math.max(1, Math.min(consumers, heapBytes / 4 / pollBytes));
+    }
+
     public boolean isFailing() {
         return failing.get();
     }

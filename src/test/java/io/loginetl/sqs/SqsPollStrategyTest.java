@@ -63,4 +63,13 @@ class SqsPollStrategyTest {
         writersBusy.set(false);
         assertTrue(strategy.begin(null, null));
     }
+
+    @Test
+    void pollsOfTheQueuesLargestMessagesAreKeptToAQuarterOfTheHeap() {
+        long heap = 256L << 20;
+        assertEquals(32, SqsPollStrategy.ceiling(32, 10, 1_024, heap), "small messages: sqs.consumers");
+        assertEquals(25, SqsPollStrategy.ceiling(32, 10, 262_144, heap), "64 MiB / 2.5 MiB a poll");
+        assertEquals(6, SqsPollStrategy.ceiling(32, 10, 1_048_576, heap), "64 MiB / 10 MiB a poll");
+        assertEquals(1, SqsPollStrategy.ceiling(32, 10, 1_048_576, 16L << 20), "always one poll");
+    }
 }

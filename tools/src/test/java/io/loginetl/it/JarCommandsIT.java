@@ -128,6 +128,36 @@ class JarCommandsIT {
     }
 
     @Test
+    void sigtermWhileReceivedPollsAreStillBeingProcessedWritesThemAllBeforeExiting(@TempDir Path workingDirectory)
+            throws Exception {
+        try (Fixture f = new Fixture()) {
+            // the packaged route with each message slowed by 300 ms before it is parsed, so when every message has
+            // been received many are still waiting in their poll, not yet in the batch; and short long polls, so the
+            // stop does not wait for one of those anyway
+            String route = Files.readString(Path.of("routes/ingest.camel.yaml")).replace(
+                    "        - process:\n            ref: messageSizeLimit",
+                    "        - delay:\n            constant: 300\n            asyncDelayed: false\n        - process:\n            ref: messageSizeLimit");
+            assertTrue(route.contains("constant: 300"), "the route's first step moved: " + route);
+            Path routes = Files.createDirectories(workingDirectory.resolve("slow-routes"));
+            Files.writeString(routes.resolve("ingest.camel.yaml"), route);
+            Files.writeString(workingDirectory.resolve("application.properties"), "batch.size = 100000\nbatch.timeout = 600000\n"
+                    + "sqs.wait-time-seconds = 1\ncamel.main.routes-include-pattern = file:" + routes + "/*.camel.yaml\n");
+            List<String> bodies = Fixture.logins("s", 200);
+            f.send(bodies);
+            try (JarProcess process = JarProcess.start(f.environment(), workingDirectory, List.of())) {
+                org.awaitility.Awaitility.await().atMost(120, TimeUnit.SECONDS)
+                        .until(() -> f.inFlight(f.queueUrl) == bodies.size());
+                process.terminate();
+                JarProcess.Result stopped = process.await(90);
+
+                assertEquals(0, stopped.exit(), stopped.err());
+                assertEquals(bodies.size(), f.rows(), "messages received before SIGTERM were left to come back");
+                assertEquals(0, f.onQueue(f.queueUrl));
+            }
+        }
+    }
+
+    @Test
     void demoRunsOnItsEmbeddedServersFromThePackagedRoutesAndPrintsItsSummaryAndLeavesNoDatabaseBehind(
             @TempDir Path elsewhere, @TempDir Path tmp) throws Exception {
         JarProcess.Result demo;

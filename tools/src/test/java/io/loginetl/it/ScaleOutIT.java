@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -15,6 +16,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.loginetl.bench.DelayProxy;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,7 +24,9 @@ import org.junit.jupiter.api.Test;
  * message-id ledger. Every message must become exactly one row whatever instance took it.
  * <p>
  * {@code -Dscaleout.instances=1,1,2,3 -Dscaleout.messages=60000} measures the rate for each count in turn (the figures
- * in BENCHMARKS.md, "Instances"); CI runs 3 instances on 3,000 messages and checks only correctness.
+ * in BENCHMARKS.md, "Instances"); with {@code -Dscaleout.sqs-delay=MS} the instances reach SQS through a proxy that
+ * delays each direction by MS milliseconds, a region's round trip. CI runs 3 instances on 3,000 messages and checks
+ * only correctness.
  */
 class ScaleOutIT {
 
@@ -41,6 +45,12 @@ class ScaleOutIT {
             List<String> ids = f.send(Fixture.logins("scale" + instances, messages));
             Map<String, String> env = new java.util.LinkedHashMap<>(f.environment());
             env.put("CAMEL_MAIN_DURATIONMAXIDLESECONDS", "5");
+            int delay = Integer.getInteger("scaleout.sqs-delay", 0);
+            URI sqs = URI.create(env.get("SQS_ENDPOINT"));
+            DelayProxy proxy = delay > 0 ? new DelayProxy(sqs.getHost(), sqs.getPort(), delay) : null;
+            if (proxy != null) {
+                env.put("SQS_ENDPOINT", "http://" + sqs.getHost() + ":" + proxy.port());
+            }
             List<JarProcess> jars = new ArrayList<>();
             try {
                 for (int i = 0; i < instances; i++) {
@@ -65,8 +75,9 @@ class ScaleOutIT {
                     assertEquals(messages, rs.getLong(1), "distinct user ids");
                     assertEquals(messages, rs.getLong(2), "message ids written");
                     double seconds = rs.getDouble(3);
-                    System.out.printf("scale-out: %d instance(s), %d messages, first to last commit %.1f s, %.0f messages/s, "
-                            + "rows per instance %s%n", instances, messages, seconds, messages / Math.max(seconds, 0.001), shares);
+                    System.out.printf("scale-out: %d instance(s), %d messages, SQS delay %d ms each way, first to last commit %.1f s,"
+                            + " %.0f messages/s, rows per instance %s%n", instances, messages, delay, seconds,
+                            messages / Math.max(seconds, 0.001), shares);
                 }
                 assertEquals(messages, ids.size());
                 assertEquals(0, f.onQueue(f.queueUrl));
@@ -79,6 +90,9 @@ class ScaleOutIT {
             } finally {
                 for (JarProcess jar : jars) {
                     jar.close();
+                }
+                if (proxy != null) {
+                    proxy.close();
                 }
             }
         }

@@ -99,6 +99,8 @@ public class LoginEtlConfiguration implements CamelConfiguration {
     @PropertyInject("batch.max-bytes")
     long batchMaxBytes;
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LoginEtlConfiguration.class);
+
     /** How often readiness (SQS, database) and the queue depth are asked. */
     static final long HEALTH_INTERVAL_SECONDS = 5;
 
@@ -167,12 +169,12 @@ public class LoginEtlConfiguration implements CamelConfiguration {
         int pollers = SqsPollStrategy.ceiling(sqsConsumers, maxMessagesPerPoll, source.maxMessageBytes(),
                 Runtime.getRuntime().maxMemory());
         if (pollers < sqsConsumers) {
-            org.slf4j.LoggerFactory.getLogger(LoginEtlConfiguration.class).info("at most {} polls at once, not sqs.consumers"
-                    + " ({}): queue {} takes messages of up to {} KiB, and polls are kept to a quarter of the heap ({} MiB)",
+            LOG.info("at most {} polls at once, not sqs.consumers ({}): queue {} takes messages of up to {} KiB, and polls"
+                    + " are kept to a quarter of the heap ({} MiB)",
                     pollers, sqsConsumers, sqsQueue, source.maxMessageBytes() / 1024, Runtime.getRuntime().maxMemory() >> 20);
         }
         SqsPollStrategy polling = new SqsPollStrategy(stats, pollers, maxMessagesPerPoll,
-                () -> writers.getActiveCount() >= dbPoolSize && writers.getQueue().remainingCapacity() == 0);
+                () -> writers.getQueue().remainingCapacity() == 0 && writers.getActiveCount() >= dbPoolSize);
         Gauge.builder("login_etl_sqs_pollers", polling, SqsPollStrategy::pollers)
                 .description("ReceiveMessage calls allowed at once now (grows with the backlog, up to sqs.consumers)")
                 .register(meters);
@@ -206,9 +208,8 @@ public class LoginEtlConfiguration implements CamelConfiguration {
                 context.getExecutorServiceManager().shutdownNow(scheduler);
                 // the routes have stopped: the last batches are committed, their deletes may still be under way
                 if (!deleter.awaitInFlight(TimeUnit.SECONDS.toMillis(30))) {
-                    org.slf4j.LoggerFactory.getLogger(LoginEtlConfiguration.class).warn(
-                            "stopping with deletes from {} still in flight; their messages will be delivered again and skipped",
-                            sqsQueue);
+                    LOG.warn("stopping with deletes from {} still in flight; their messages will be delivered again and"
+                            + " skipped", sqsQueue);
                 }
                 stats.logSummary();
                 client.close();
@@ -254,9 +255,8 @@ public class LoginEtlConfiguration implements CamelConfiguration {
             budget += Math.min(delay, retryMaxDelayMs);
         }
         if (visibilityTimeoutSeconds * 1000 < budget) {
-            org.slf4j.LoggerFactory.getLogger(LoginEtlConfiguration.class).warn(
-                    "sqs.visibility-timeout ({} s) is shorter than the longest a batch can take ({} s): messages of a "
-                            + "batch still being retried will be delivered again (no second row, but wasted work)",
+            LOG.warn("sqs.visibility-timeout ({} s) is shorter than the longest a batch can take ({} s): messages of a "
+                    + "batch still being retried will be delivered again (no second row, but wasted work)",
                     visibilityTimeoutSeconds, (budget + 999) / 1000);
         }
     }

@@ -3,6 +3,7 @@ package io.loginetl;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 import javax.sql.DataSource;
@@ -63,9 +64,12 @@ public final class StartupChecks {
         String deadLetterUrl = queueUrl(sqs, deadLetterQueue, "SQS_DEAD_LETTER_QUEUE", endpoint, region);
         // unreadable (AWS always answers; ElasticMQ, for one, does not): the longest SQS keeps a message (14 days),
         // and SQS's classic default maximum message size (256 KiB)
-        long retention = queueAttribute(sqs, url, QueueAttributeName.MESSAGE_RETENTION_PERIOD, Duration.ofDays(14).toSeconds());
-        long maxMessage = queueAttribute(sqs, url, QueueAttributeName.MAXIMUM_MESSAGE_SIZE, 262_144);
-        long deadLetterMax = queueAttribute(sqs, deadLetterUrl, QueueAttributeName.MAXIMUM_MESSAGE_SIZE, 262_144);
+        Map<QueueAttributeName, String> source = queueAttributes(sqs, url,
+                QueueAttributeName.MESSAGE_RETENTION_PERIOD, QueueAttributeName.MAXIMUM_MESSAGE_SIZE);
+        long retention = number(source.get(QueueAttributeName.MESSAGE_RETENTION_PERIOD), Duration.ofDays(14).toSeconds());
+        long maxMessage = number(source.get(QueueAttributeName.MAXIMUM_MESSAGE_SIZE), 262_144);
+        long deadLetterMax = number(queueAttributes(sqs, deadLetterUrl, QueueAttributeName.MAXIMUM_MESSAGE_SIZE)
+                .get(QueueAttributeName.MAXIMUM_MESSAGE_SIZE), 262_144);
         return new SourceQueue(url, Duration.ofSeconds(retention), (int) maxMessage, (int) deadLetterMax);
     }
 
@@ -91,10 +95,19 @@ public final class StartupChecks {
         }
     }
 
-    private static long queueAttribute(SqsClient sqs, String url, QueueAttributeName name, long otherwise) {
+    /** The attributes asked for, in one call; those the server does not give (or a failed call) are absent. */
+    private static Map<QueueAttributeName, String> queueAttributes(SqsClient sqs, String url, QueueAttributeName... names) {
         try {
-            return Long.parseLong(sqs.getQueueAttributes(b -> b.queueUrl(url).attributeNames(name)).attributes().get(name));
+            return sqs.getQueueAttributes(b -> b.queueUrl(url).attributeNames(names)).attributes();
         } catch (RuntimeException e) {
+            return Map.of();
+        }
+    }
+
+    private static long number(String value, long otherwise) {
+        try {
+            return value == null ? otherwise : Long.parseLong(value);
+        } catch (NumberFormatException e) {
             return otherwise;
         }
     }

@@ -74,7 +74,7 @@ public final class SqsBatchDeleter {
                     }
                 });
             } catch (RejectedExecutionException e) {
-                // stopped: the call is not made here
+                // the pool is stopped: the call is made on this thread
                 inFlight.release();
                 deleteChunk(entries);
             }

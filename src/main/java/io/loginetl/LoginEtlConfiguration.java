@@ -13,6 +13,7 @@ import io.loginetl.mapping.LoginMapper;
 import io.loginetl.mapping.MessageSizeLimit;
 import io.loginetl.masking.PiiMasker;
 import io.loginetl.metrics.PipelineStats;
+import io.loginetl.routes.BatchFull;
 import io.loginetl.routes.ConsumptionGate;
 import io.loginetl.routes.DeadLetterFit;
 import io.loginetl.sqs.SqsBatchDeleter;
@@ -225,6 +226,7 @@ public class LoginEtlConfiguration implements CamelConfiguration {
         registry.bind("piiMasker", masker);
         registry.bind("sqsBatchDeleter", deleter);
         registry.bind("loginBatchWriters", writers);
+        registry.bind("batchFull", new BatchFull(batchMaxBytes));
         registry.bind("deadLetterFit", new DeadLetterFit(source.deadLetterMaxBytes()));
         registry.bind("pipelineStats", stats);
         registry.bind("consumptionGate", gate);

@@ -30,10 +30,15 @@ public final class DelayProxy implements AutoCloseable {
 
     /** Listens on a free loopback port; {@code oneWayMillis} is added to each direction. */
     public DelayProxy(String targetHost, int targetPort, long oneWayMillis) throws IOException {
+        this(targetHost, targetPort, oneWayMillis, 0);
+    }
+
+    /** Listens on loopback port {@code listenPort} (0: a free one). */
+    public DelayProxy(String targetHost, int targetPort, long oneWayMillis, int listenPort) throws IOException {
         this.targetHost = targetHost;
         this.targetPort = targetPort;
         this.delayNanos = TimeUnit.MILLISECONDS.toNanos(oneWayMillis);
-        this.server = new ServerSocket(0, 200, InetAddress.getLoopbackAddress());
+        this.server = new ServerSocket(listenPort, 200, InetAddress.getLoopbackAddress());
         Thread acceptor = new Thread(this::accept, "delay-proxy-" + server.getLocalPort());
         acceptor.setDaemon(true);
         acceptor.start();

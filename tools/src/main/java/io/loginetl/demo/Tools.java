@@ -1,7 +1,10 @@
 package io.loginetl.demo;
 
+import java.util.List;
+
 import io.loginetl.LoginEtlApplication;
 import io.loginetl.bench.BenchCommand;
+import io.loginetl.bench.ByHandCommands;
 
 /**
  * {@code java -jar target/login-etl-tools.jar demo | bench ...}: the tools beside the runtime. The pipeline they
@@ -11,7 +14,9 @@ public final class Tools {
 
     static final String USAGE = """
             usage: java -jar login-etl-tools.jar [--help | demo | bench [--messages N] [--consumers C] [--jvm "OPTIONS"]
-                                                                    [--latency-seconds S] [--sqs-delay MS]]
+                                                                    [--latency-seconds S] [--sqs-delay MS]
+                                            | sqs-server [--port P] [--delay MS] | load [--messages N]
+                                            | drain [--messages N] [--threads T]]
               --help, -h   print this and exit
               demo         the pipeline on an in-process SQS (ElasticMQ) and PostgreSQL with generated logins (with
                            duplicates and a few bad messages): drains the queue, prints a summary, cleans up
@@ -20,6 +25,8 @@ public final class Tools {
                            naive loop) on the embedded servers, or on the configured ones when DB_URL is set;
                            --sqs-delay MS puts a proxy adding MS milliseconds each way between SQS and every
                            client the bench times (a region's round trip: 5 to 20 ms)
+            The by-hand run (BENCHMARKS.md), the jar on servers it did not start:
+            """ + ByHandCommands.USAGE + """
             The pipeline itself (and recover, forget, rekey) is java -jar login-etl.jar; see its --help.""";
 
     private Tools() {
@@ -40,6 +47,9 @@ public final class Tools {
             }
             if (args.length >= 1 && args[0].equals("bench")) {
                 return new BenchCommand(System.out).run(args);
+            }
+            if (args.length >= 1 && List.of("sqs-server", "load", "drain").contains(args[0])) {
+                return new ByHandCommands(System.out).run(args);
             }
             System.err.println(USAGE);
             System.err.println("login-etl-tools: unknown arguments: " + String.join(" ", args));

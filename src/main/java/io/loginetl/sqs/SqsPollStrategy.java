@@ -70,7 +70,7 @@ public final class SqsPollStrategy implements PollingConsumerPollStrategy {
 
     @Override
     public boolean begin(Consumer consumer, Endpoint endpoint) {
-        if (failing.get() && System.nanoTime() - retryAtNanos < 0 || writersBusy.getAsBoolean()) {
+        if ((failing.get() && System.nanoTime() - retryAtNanos < 0) || writersBusy.getAsBoolean()) {
             return false;
         }
         if (polling.incrementAndGet() > pollers.get()) {

@@ -226,7 +226,7 @@ public final class BenchCommand {
     }
 
     /** Sends the bodies with 8 senders, ten per call. */
-    private static void load(SqsClient sqs, String queue, List<String> bodies) throws Exception {
+    static void load(SqsClient sqs, String queue, List<String> bodies) throws Exception {
         ExecutorService senders = Executors.newFixedThreadPool(8);
         try {
             List<Future<?>> sent = new ArrayList<>();

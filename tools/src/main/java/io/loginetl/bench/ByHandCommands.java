@@ -1,22 +1,16 @@
 package io.loginetl.bench;
 
 import java.io.PrintStream;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 import io.loginetl.demo.EmbeddedServers;
 import io.loginetl.demo.SampleLogins;
 import io.loginetl.demo.SqsQueues;
 import io.loginetl.sqs.SqsClients;
-import org.elasticmq.NodeAddress;
 import org.elasticmq.rest.sqs.SQSRestServer;
-import org.elasticmq.rest.sqs.SQSRestServerBuilder$;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
@@ -58,9 +52,7 @@ public final class ByHandCommands {
     }
 
     private int sqsServer(int port, int delayMillis) throws Exception {
-        SQSRestServer server = SQSRestServerBuilder$.MODULE$.withInterface("127.0.0.1").withPort(port)
-                .withServerAddress(NodeAddress.apply("http", "127.0.0.1", port, "")).withAWSRegion(EmbeddedServers.REGION).start();
-        server.waitUntilStarted();
+        SQSRestServer server = EmbeddedServers.startSqs(port);
         try (SqsClient sqs = SqsClients.create("http://127.0.0.1:" + port, EmbeddedServers.REGION, EmbeddedServers.ACCESS_KEY,
                 EmbeddedServers.SECRET_KEY)) {
             EmbeddedServers.createQueue(sqs, "login-queue", 60);
@@ -93,19 +85,7 @@ public final class ByHandCommands {
             String url = queueUrl(sqs);
             List<String> bodies = SampleLogins.generate(messages, System.nanoTime());
             long start = System.nanoTime();
-            ExecutorService senders = Executors.newFixedThreadPool(8);
-            try {
-                List<Future<?>> sent = new ArrayList<>();
-                for (int from = 0; from < messages; from += 1_000) {
-                    List<String> part = bodies.subList(from, Math.min(messages, from + 1_000));
-                    sent.add(senders.submit(() -> SqsQueues.send(sqs, url, part)));
-                }
-                for (Future<?> f : sent) {
-                    f.get();
-                }
-            } finally {
-                senders.shutdown();
-            }
+            BenchCommand.load(sqs, url, bodies);
             out.printf("load: %,d messages onto %s in %.1f s; on the queue now: %,d%n", messages, url,
                     (System.nanoTime() - start) / 1e9, SqsQueues.count(sqs, url));
         }

@@ -41,13 +41,7 @@ public final class EmbeddedServers implements AutoCloseable {
 
     public static EmbeddedServers start() throws IOException {
         int sqsPort = freePort();
-        SQSRestServer sqs = SQSRestServerBuilder$.MODULE$
-                .withInterface("127.0.0.1")
-                .withPort(sqsPort)
-                .withServerAddress(NodeAddress.apply("http", "127.0.0.1", sqsPort, ""))
-                .withAWSRegion(REGION)
-                .start();
-        sqs.waitUntilStarted();
+        SQSRestServer sqs = startSqs(sqsPort);
         EmbeddedServers servers = new EmbeddedServers(sqs, sqsPort, Files.createTempDirectory("login-etl-pg"), freePort());
         try {
             servers.startPostgres();
@@ -56,6 +50,18 @@ public final class EmbeddedServers implements AutoCloseable {
             throw e;
         }
         return servers;
+    }
+
+    /** An SQS server (ElasticMQ) on 127.0.0.1:{@code port}, started. */
+    public static SQSRestServer startSqs(int port) {
+        SQSRestServer sqs = SQSRestServerBuilder$.MODULE$
+                .withInterface("127.0.0.1")
+                .withPort(port)
+                .withServerAddress(NodeAddress.apply("http", "127.0.0.1", port, ""))
+                .withAWSRegion(REGION)
+                .start();
+        sqs.waitUntilStarted();
+        return sqs;
     }
 
     /** Starts PostgreSQL (again) on the same port and data directory. */

@@ -1,5 +1,6 @@
 package io.loginetl.it;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,6 +10,7 @@ import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import io.loginetl.demo.SqsQueues;
 import io.loginetl.sqs.SqsClients;
@@ -50,12 +52,8 @@ class ByHandIT {
         assertTrue(drain.err().contains("drain takes --messages, --threads, not --thread"), drain.err());
     }
 
-    private static void awaitOutput(JarProcess process, String text) throws Exception {
-        long deadline = System.nanoTime() + 60_000_000_000L;
-        while (!process.output().contains(text)) {
-            assertTrue(System.nanoTime() < deadline, "the SQS server did not start:\n" + process.output());
-            Thread.sleep(100);
-        }
+    private static void awaitOutput(JarProcess process, String text) {
+        await().atMost(60, TimeUnit.SECONDS).until(() -> process.output().contains(text));
     }
 
     /** A free port whose next one is free too (the delay's). */
